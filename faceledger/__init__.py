@@ -1,0 +1,1 @@
+"""FaceLedger: government facial-recognition procurement as an open dataset."""

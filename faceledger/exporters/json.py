@@ -1,0 +1,50 @@
+"""JSON: one file per resource, an array of objects in schema field order.
+
+Each object sits on its own line, so the file diffs line by line and can be
+streamed. Lists are JSON arrays, datetimes ISO 8601 strings in UTC with a Z
+suffix, dates YYYY-MM-DD strings, missing values null.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+
+import pyarrow as pa
+
+from ..schemas import DATETIME_FORMAT, TableSchema
+
+FORMAT = "json"
+SUFFIX = ".json"
+MEDIATYPE = "application/json"
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, datetime):
+        return value.strftime(DATETIME_FORMAT)
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, list):
+        return [_plain(v) for v in value]
+    return value
+
+
+def render(table: pa.Table, schema: TableSchema) -> bytes:
+    names = [spec["name"] for spec in schema["fields"]]
+    columns = [table.column(name).to_pylist() for name in names]
+    lines = [
+        json.dumps(dict(zip(names, map(_plain, row), strict=True)), ensure_ascii=False, separators=(",", ":"))
+        for row in zip(*columns, strict=True)
+    ]
+    body = ",\n".join(lines)
+    return (f"[\n{body}\n]\n" if lines else "[]\n").encode("utf-8")
+
+
+def write(table: pa.Table, schema: TableSchema, path: Path) -> None:
+    path.write_bytes(render(table, schema))
+
+
+def descriptor_extras() -> dict[str, Any]:
+    return {"encoding": "utf-8"}

@@ -1,0 +1,51 @@
+"""Parquet: Arrow types from the Table Schema, zstd, descriptions in the metadata."""
+
+from __future__ import annotations
+
+import copy
+import json
+from pathlib import Path
+from typing import Any
+
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from ..schemas import TableSchema
+
+FORMAT = "parquet"
+SUFFIX = ".parquet"
+MEDIATYPE = "application/vnd.apache.parquet"
+
+
+def write(table: pa.Table, schema: TableSchema, path: Path) -> None:
+    # The Table Schema rides along so a reader needs nothing but the file.
+    meta = dict(table.schema.metadata or {})
+    meta[b"frictionless:schema"] = json.dumps(schema, ensure_ascii=False, sort_keys=True).encode()
+    pq.write_table(
+        table.replace_schema_metadata(meta),
+        path,
+        compression="zstd",
+        write_statistics=True,
+    )
+
+
+def descriptor_schema(schema: TableSchema) -> dict[str, Any]:
+    """The Table Schema as frictionless-py can check it against this file.
+
+    frictionless-py reads Parquet through pandas, which hands list cells over
+    as NumPy arrays that its `list` and `array` types both reject, so list
+    fields are declared `any` here; the column is a real Arrow list and the
+    canonical type is kept in `x-faceledger-type`.
+    """
+    adjusted = copy.deepcopy(dict(schema))
+    for spec in adjusted["fields"]:
+        if spec.get("type") == "list":
+            spec["x-faceledger-type"] = {"type": "list", "itemType": spec.get("itemType", "string")}
+            spec["type"] = "any"
+            spec.pop("itemType", None)
+            spec.pop("delimiter", None)
+    return adjusted
+
+
+def descriptor_extras() -> dict[str, Any]:
+    return {}

@@ -1,0 +1,159 @@
+"""Reading seed files: source documents exactly as received.
+
+Two shapes, told apart by content rather than file extension: a news-feed
+document with YAML front matter, and plain text whose first line is the
+title. Every problem becomes a finding; nothing raises.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import frontmatter
+import yaml
+from frontmatter.default_handlers import YAMLHandler
+
+from . import feedyaml
+from .findings import Finding
+
+SIDECAR_SUFFIX = ".meta.yaml"
+
+
+@dataclass
+class Seed:
+    """A seed file read and split, before any normalization."""
+
+    path: str  # repository-relative, with forward slashes
+    sha256: str
+    source_format: str  # "front-matter" or "plain-text"
+    metadata: dict[str, Any]
+    body: str
+    node: yaml.Node | None = None  # the front matter's node tree, for line numbers
+    line_offset: int = 1  # file line of the front matter's first YAML line, minus one
+    sidecar: dict[str, Any] | None = None
+    sidecar_path: str | None = None
+    findings: list[Finding] = field(default_factory=list)
+
+    def line(self, *path: str | int) -> int | None:
+        line = feedyaml.line_of(self.node, *path)
+        return None if line is None else line + self.line_offset
+
+
+class _FeedHandler(YAMLHandler):
+    """python-frontmatter handler that reads with the strict loader and keeps the node tree."""
+
+    node: yaml.Node | None = None
+
+    def load(self, fm: str, **kwargs: object) -> Any:
+        data, self.node = feedyaml.load(fm)
+        return data
+
+
+def is_seed(path: Path) -> bool:
+    return path.is_file() and not path.name.startswith(".") and not path.name.endswith(SIDECAR_SUFFIX)
+
+
+def seed_paths(seed_dir: Path) -> list[Path]:
+    """Seed files in name order (file-system order is not stable across machines)."""
+    if not seed_dir.is_dir():
+        return []
+    return sorted((p for p in seed_dir.iterdir() if is_seed(p)), key=lambda p: p.name)
+
+
+def read_seed(path: Path, rel: str) -> tuple[Seed | None, list[Finding]]:
+    data = path.read_bytes()
+    digest = hashlib.sha256(data).hexdigest()
+    if not data.strip():
+        return None, [Finding(rel, None, "empty-file", "the file is empty")]
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        return None, [
+            Finding(rel, line, "not-utf8", f"byte {exc.start} is not valid UTF-8: save the file as UTF-8")
+        ]
+    findings: list[Finding] = []
+    if text.startswith("\ufeff"):
+        # A BOM hides front matter from python-frontmatter; strip it and say so.
+        text = text[1:]
+        findings.append(
+            Finding(
+                rel,
+                1,
+                "byte-order-mark",
+                "the file starts with a UTF-8 byte order mark; it was ignored",
+                severity="warning",
+            )
+        )
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+
+    first_line = text.split("\n", 1)[0]
+    if first_line.rstrip() == "---":
+        seed, more = _read_front_matter(text, rel)
+    else:
+        seed, more = _read_plain_text(text, rel)
+    findings += more
+    if seed is not None:
+        seed.sha256 = digest
+        seed.findings = findings
+    return seed, findings
+
+
+def _read_front_matter(text: str, rel: str) -> tuple[Seed | None, list[Finding]]:
+    lines = text.split("\n")
+    if not any(line.rstrip() == "---" for line in lines[1:]):
+        return None, [
+            Finding(
+                rel,
+                1,
+                "front-matter-unterminated",
+                "front matter opened with '---' on line 1 is never closed by a '---' line",
+            )
+        ]
+    handler = _FeedHandler()
+    try:
+        metadata, body = frontmatter.parse(text, handler=handler)
+        raw = handler.node
+    except feedyaml.FeedYAMLError as exc:
+        line = None if exc.line is None else exc.line + 1
+        return None, [Finding(rel, line, "front-matter-invalid", str(exc))]
+    if raw is None or not isinstance(raw, yaml.MappingNode):
+        return None, [
+            Finding(rel, 2, "front-matter-invalid", "front matter must be a mapping of keys to values")
+        ]
+    seed = Seed(rel, "", "front-matter", dict(metadata), body, node=raw, line_offset=1)
+    return seed, []
+
+
+def _read_plain_text(text: str, rel: str) -> tuple[Seed | None, list[Finding]]:
+    lines = text.split("\n")
+    # Blank lines before the title are tolerated; the title is the first line with text.
+    start = next(i for i, line in enumerate(lines) if line.strip())
+    title = lines[start].strip()
+    body = "\n".join(lines[start + 1 :]).strip()
+    seed = Seed(rel, "", "plain-text", {"title": title}, body, line_offset=start)
+    return seed, []
+
+
+def read_sidecar(path: Path, rel: str) -> tuple[dict[str, Any] | None, yaml.Node | None, list[Finding]]:
+    try:
+        data, node = feedyaml.load(path.read_text(encoding="utf-8"))
+    except UnicodeDecodeError:
+        return None, None, [Finding(rel, None, "not-utf8", "the sidecar is not valid UTF-8")]
+    except feedyaml.FeedYAMLError as exc:
+        line = None if exc.line is None else exc.line + 1
+        return None, None, [Finding(rel, line, "sidecar-invalid", str(exc))]
+    if not isinstance(data, dict):
+        return (
+            None,
+            None,
+            [
+                Finding(
+                    rel, 1, "sidecar-invalid", "a sidecar must be a mapping of field names to {value, source}"
+                )
+            ],
+        )
+    return data, node, []

@@ -1,0 +1,56 @@
+"""Canonical URLs: one address per article, whichever copy the feed linked."""
+
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+from w3lib.html import replace_entities
+from w3lib.url import safe_url_string, url_query_cleaner
+
+# Query parameters that identify a campaign, click or AMP rendering rather than the article.
+_TRACKING_PREFIXES = ("utm_", "mc_", "_hs", "pk_")
+_TRACKING_NAMES = {
+    "fbclid",
+    "gclid",
+    "dclid",
+    "msclkid",
+    "yclid",
+    "igshid",
+    "ocid",
+    "cmpid",
+    "_ga",
+    "amp",
+    "outputtype",
+    "source",
+    "ref",
+    "ref_src",
+    "smid",
+    "sr_share",
+}
+
+
+def canonical_url(raw: str | None) -> str | None:
+    """The URL with entities decoded, tracking parameters and fragment removed.
+
+    Returns None when `raw` is not an absolute http(s) URL.
+    """
+    if not raw or not isinstance(raw, str):
+        return None
+    url = replace_entities(raw.strip())
+    parts = urlsplit(url)
+    if parts.scheme.lower() not in ("http", "https") or not parts.hostname:
+        return None
+    names = [pair.split("=", 1)[0] for pair in parts.query.split("&") if pair]
+    drop = [n for n in names if n.lower() in _TRACKING_NAMES or n.lower().startswith(_TRACKING_PREFIXES)]
+    url = url_query_cleaner(url, drop, remove=True, keep_fragments=False)
+    parts = urlsplit(safe_url_string(url))
+    netloc = parts.netloc.lower()
+    path = parts.path or "/"
+    return f"{parts.scheme.lower()}://{netloc}{path}" + (f"?{parts.query}" if parts.query else "")
+
+
+def domain(url: str | None) -> str | None:
+    if not url:
+        return None
+    host = urlsplit(url).hostname
+    return host.lower() if host else None

@@ -1,0 +1,54 @@
+"""`faceledger validate`: every check over the repository, as findings.
+
+Our own checks give file and line; frictionless, the reference implementation
+of the standard, then checks the descriptor and the committed data files the
+way any other Frictionless tool would read them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from pathlib import Path
+from typing import Any
+
+from .build import build
+from .findings import BuildFailed, Finding, errors, ordered
+from .package import DESCRIPTOR
+
+
+def frictionless_findings(descriptor: Path, base: str = "") -> list[Finding]:
+    """Errors frictionless reports for a data package, as findings."""
+    from frictionless import Package, system  # slow to import: only here
+
+    with system.use_context(trusted=False):
+        report = Package(str(descriptor)).validate(limit_errors=100_000)
+    findings = []
+    prefix = f"{base}/" if base else ""
+    for error in report.errors:
+        findings.append(Finding(prefix + descriptor.name, None, f"frictionless-{error.type}", error.message))
+    for task in report.tasks:
+        for error in task.errors:
+            line = getattr(error, "row_number", None)
+            field = getattr(error, "field_name", None)
+            # frictionless counts the header as row 1, the same as file lines without embedded newlines.
+            findings.append(
+                Finding(
+                    prefix + (task.place or task.name),
+                    line,
+                    f"frictionless-{error.type}",
+                    error.note or error.message,
+                    field=field,
+                )
+            )
+    return findings
+
+
+def validate(root: Path, track: Callable[[Iterable[Any], int], Iterable[Any]] | None = None) -> list[Finding]:
+    try:
+        result = build(root, check=True, track=track)
+    except BuildFailed as failed:
+        return ordered(failed.findings)
+    findings = list(result.findings)
+    if not errors(findings):
+        findings += frictionless_findings(root / DESCRIPTOR)
+    return ordered(findings)
