@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from . import dictionary
 from .exporters import csv as csv_exporter
 from .findings import BuildFailed, Finding, errors
 from .package import DERIVED, DESCRIPTOR, Package, assemble
@@ -41,6 +42,7 @@ def repository_files(package: Package) -> dict[str, bytes]:
         resources.append(entry)
     descriptor["resources"] = resources
     files[DESCRIPTOR] = dump_json(descriptor)
+    files[dictionary.PATH] = dictionary.render(descriptor, package.schemas).encode("utf-8")
     return files
 
 

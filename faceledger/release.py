@@ -17,8 +17,12 @@ from typing import Any
 from .exporters import EXPORTERS
 from .package import Package
 
-# Files from the repository that travel with every release.
-RELEASE_EXTRAS = ("CHANGELOG.md", "LICENSE-DATA")
+# Files from the repository that travel with every release: (repository path, release path).
+RELEASE_EXTRAS = (
+    ("CHANGELOG.md", "CHANGELOG.md"),
+    ("LICENSE-DATA", "LICENSE-DATA"),
+    ("docs/data-dictionary.md", "data-dictionary.md"),
+)
 
 
 def sha256_file(path: Path) -> str:
@@ -84,9 +88,9 @@ def write_release(package: Package, dist: Path) -> Path:
     try:
         for exporter in EXPORTERS:
             write_format(package, exporter, staging / exporter.FORMAT)
-        for extra in RELEASE_EXTRAS:
-            if (package.root / extra).is_file():
-                shutil.copyfile(package.root / extra, staging / extra)
+        for source, target in RELEASE_EXTRAS:
+            if (package.root / source).is_file():
+                shutil.copyfile(package.root / source, staging / target)
         write_checksums(staging)
         staging.chmod(0o755)
         replace_folder(staging, final)
