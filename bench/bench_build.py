@@ -18,19 +18,14 @@ import tempfile
 import time
 from pathlib import Path
 
+from faceledger.package import copy_repository
+
 REPO = Path(__file__).resolve().parent.parent
 CORPUS = REPO.parent / "shared" / "corpus" / "everyday-ai"
-PARTS = ("seeds", "schema", "dataset", "docs", "datapackage.json", "CHANGELOG.md", "LICENSE-DATA")
 
 
 def copy_repo(target: Path, extra_seeds: Path | None = None) -> Path:
-    target.mkdir(parents=True)
-    for part in PARTS:
-        source = REPO / part
-        if source.is_dir():
-            shutil.copytree(source, target / part)
-        elif source.exists():
-            shutil.copyfile(source, target / part)
+    copy_repository(REPO, target)
     if extra_seeds is not None:
         for path in sorted(extra_seeds.glob("*.md")):
             shutil.copyfile(path, target / "seeds" / path.name)

@@ -7,6 +7,7 @@ datapackage.json is curated and read from its CSV in dataset/.
 from __future__ import annotations
 
 import json
+import shutil
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -19,6 +20,8 @@ from .tables import Table, read_csv, table_from_rows
 
 DESCRIPTOR = "datapackage.json"
 DERIVED = ("documents", "document_links")
+# What a repository needs in order to build; the rest (code, tests, docs prose) is not data.
+REPOSITORY_PARTS = ("seeds", "schema", "dataset", "docs", DESCRIPTOR, "CHANGELOG.md", "LICENSE-DATA")
 
 # A hook each curated-facts check registers: (package) -> findings.
 PackageCheck = Callable[["Package"], Iterable[Finding]]
@@ -44,6 +47,17 @@ class Package:
 
     def resource(self, name: str) -> dict[str, Any]:
         return next(r for r in self.resources if r.get("name") == name)
+
+
+def copy_repository(source: Path, target: Path) -> Path:
+    """Copy the parts of a repository a build reads, e.g. to build it somewhere else."""
+    target.mkdir(parents=True, exist_ok=True)
+    for part in REPOSITORY_PARTS:
+        if (source / part).is_dir():
+            shutil.copytree(source / part, target / part)
+        elif (source / part).exists():
+            shutil.copyfile(source / part, target / part)
+    return target
 
 
 def read_descriptor(root: Path) -> tuple[dict[str, Any] | None, list[Finding]]:
