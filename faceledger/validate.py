@@ -18,10 +18,21 @@ from .package import DESCRIPTOR
 
 def frictionless_findings(descriptor: Path, base: str = "") -> list[Finding]:
     """Errors frictionless reports for a data package, as findings."""
-    from frictionless import Package, system  # slow to import: only here
+    from frictionless import FrictionlessException, Package, system  # slow to import: only here
 
     with system.use_context(trusted=False):
-        report = Package(str(descriptor)).validate(limit_errors=100_000)
+        try:
+            report = Package(str(descriptor)).validate(limit_errors=100_000)
+        except FrictionlessException as exc:
+            # A descriptor or schema frictionless cannot even load: report it rather than crash.
+            return [
+                Finding(
+                    f"{base}/{descriptor.name}" if base else descriptor.name,
+                    None,
+                    "frictionless-error",
+                    str(exc),
+                )
+            ]
     findings = []
     prefix = f"{base}/" if base else ""
     for error in report.errors:
