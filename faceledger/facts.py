@@ -54,6 +54,7 @@ class Citation:
 class Facts:
     package: Package
     rows: dict[str, list[dict[str, Any]]]
+    by_id: dict[str, dict[str, dict[str, Any]]] = field(default_factory=dict)
     citations: dict[tuple[str, str], list[Citation]] = field(default_factory=lambda: defaultdict(list))
     published: dict[str, datetime | None] = field(default_factory=dict)
 
@@ -96,6 +97,7 @@ def _targets(package: Package) -> dict[str, str]:
 
 def _index(package: Package) -> Facts:
     facts = Facts(package, {name: package.tables[name].data.to_pylist() for name in FACTS})
+    facts.by_id = {name: {facts.row_id(name, r): r for r in rows} for name, rows in facts.rows.items()}
     documents = package.tables["documents"].data
     facts.published = dict(
         zip(
@@ -270,8 +272,7 @@ def _unnamed(facts: Facts, name: str, row: dict[str, Any], field_name: str) -> I
     if target is None:
         names = _names(row)
     else:
-        key = _key(facts.package.schemas[target])
-        referred = next((r for r in facts.rows[target] if r[key] == row[field_name]), None)
+        referred = facts.by_id[target].get(row[field_name])
         if referred is None:
             return  # a dangling key, reported as foreign-key
         names = _names(referred)
