@@ -235,3 +235,30 @@ def test_private_names_list_matches_names_in_the_seeds() -> None:
         tokens = words(seed.read_text(encoding="utf-8"))
         runs |= {name_digest(" ".join(tokens[i : i + n])) for n in range(1, 4) for i in range(len(tokens))}
     assert digests <= runs
+
+
+def doc_block(language: str) -> str:
+    text = (REPO / "docs" / "facts.md").read_text(encoding="utf-8")
+    start = text.index(f"```{language}\n") + len(language) + 4
+    return text[start : text.index("```", start)]
+
+
+def test_documented_pandas_listing_runs(release: Path, monkeypatch: pytest.MonkeyPatch, capsys) -> None:
+    pytest.importorskip("pandas")
+    monkeypatch.chdir(release.parents[1])  # the repository, as the docs say
+    exec(compile(doc_block("python"), "docs/facts.md", "exec"), {})
+    printed = capsys.readouterr().out
+    assert "con-ice-clearview-ai-hsi" in printed and "3750000" in printed
+    assert "London Met taps NEC for $4.2M" in printed
+
+
+def test_documented_sql_listing_runs(release: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    duckdb = pytest.importorskip("duckdb")
+    monkeypatch.chdir(release / "parquet")
+    result = duckdb.sql(doc_block("sql").rstrip().rstrip(";"))
+    rows = [dict(zip(result.columns, row, strict=True)) for row in result.fetchall()]
+    contracts = {row["contract_id"] for row in rows}
+    assert len(contracts) == 8
+    assert {"buyer": "Metropolitan Police Service", "quote": "London Met taps NEC for $4.2M"}.items() <= next(
+        row for row in rows if row["quote"] == "London Met taps NEC for $4.2M"
+    ).items()
