@@ -37,6 +37,15 @@ FACTS = ("organizations", "systems", "contracts")
 EVIDENCE = "evidence"
 RULE = "x-faceledger-evidence"
 STANDARD = "x-faceledger-standard"
+# Each kind of rule, with the keys it needs that name another field of the same schema.
+RULE_FIELDS = {
+    "amount": ("currency",),
+    "date": ("basis", "precision"),
+    "verbatim": (),
+    "named": (),
+    "sourced": ("or",),
+}
+STANDARDS = ("ISO 3166-1", "ISO 4217")
 
 
 @dataclass
@@ -44,7 +53,6 @@ class Citation:
     """One evidence row, with where it sits and what it cites."""
 
     id: str
-    line: int | None
     fields: list[str]
     document_id: str
     quote: str
@@ -73,12 +81,37 @@ class Facts:
 def check_facts(package: Package) -> list[Finding]:
     if not all(name in package.tables for name in (*FACTS, EVIDENCE, "documents")):
         return []
+    broken = rule_problems(package)
+    if broken:
+        return broken
     facts = _index(package)
     digests, findings = privacy.read_digests(package.root)
     findings += citation_problems(facts)
     findings += support_problems(facts)
     findings += value_problems(facts)
     findings += privacy_problems(facts, digests)
+    return findings
+
+
+def rule_problems(package: Package) -> list[Finding]:
+    """Annotations the checks below could not follow, reported against the schema file."""
+    findings = []
+    for name in FACTS:
+        rel = package.resource(name)["schema"]
+        fields = {spec["name"] for spec in package.schemas[name]["fields"]}
+        for spec in package.schemas[name]["fields"]:
+            rule, standard = spec.get(RULE), spec.get(STANDARD)
+            problem = None
+            if standard is not None and standard not in STANDARDS:
+                problem = f"{STANDARD} must be one of {', '.join(STANDARDS)}"
+            elif rule is not None and (not isinstance(rule, dict) or rule.get("match") not in RULE_FIELDS):
+                problem = f"{RULE} needs a match: one of {', '.join(RULE_FIELDS)}"
+            elif rule is not None:
+                named = [rule.get(key) for key in RULE_FIELDS[rule["match"]]] + list(rule.get("unless", {}))
+                if any(other not in fields for other in named):
+                    problem = f"{RULE} refers to a field the schema does not have"
+            if problem:
+                findings.append(Finding(rel, None, "invalid-schema", problem, field=spec["name"]))
     return findings
 
 
@@ -96,7 +129,7 @@ def _targets(package: Package) -> dict[str, str]:
 
 
 def _index(package: Package) -> Facts:
-    facts = Facts(package, {name: package.tables[name].data.to_pylist() for name in FACTS})
+    facts = Facts(package, {name: package.tables[name].data.to_pylist() for name in (*FACTS, EVIDENCE)})
     facts.by_id = {name: {facts.row_id(name, r): r for r in rows} for name, rows in facts.rows.items()}
     documents = package.tables["documents"].data
     facts.published = dict(
@@ -106,12 +139,10 @@ def _index(package: Package) -> Facts:
             strict=True,
         )
     )
-    table = package.tables[EVIDENCE]
     targets = _targets(package)
-    for index, row in enumerate(table.data.to_pylist()):
+    for row in facts.rows[EVIDENCE]:
         citation = Citation(
-            row[_key(package.schemas[EVIDENCE])],
-            table.line(index),
+            facts.row_id(EVIDENCE, row),
             row["fields"] or [],
             row["document_id"],
             row["quote"],
@@ -129,7 +160,7 @@ def citation_problems(facts: Facts) -> list[Finding]:
     targets = _targets(package)
     texts = package.documents.texts if package.documents else {}
     findings = []
-    for index, row in enumerate(table.data.to_pylist()):
+    for index, row in enumerate(facts.rows[EVIDENCE]):
         line = table.line(index)
         chosen = [name for name, column in targets.items() if row[column] is not None]
         if len(chosen) != 1:
@@ -489,7 +520,7 @@ def privacy_problems(facts: Facts, digests: frozenset[str]) -> list[Finding]:
     findings = []
     for name in (*FACTS, EVIDENCE):
         table = facts.package.tables[name]
-        for index, row in enumerate(table.data.to_pylist()):
+        for index, row in enumerate(facts.rows[name]):
             for column, value in row.items():
                 texts = [t for t in (value if isinstance(value, list) else [value]) if isinstance(t, str)]
                 found = sorted({n for t in texts for n in privacy.private_names_in(t, digests)})

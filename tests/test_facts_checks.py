@@ -413,3 +413,19 @@ def test_validate_reports_the_same_and_exits_1(repo: Path) -> None:
     assert result.exit_code == 1
     assert_finding(json.loads(result.stdout), "unsupported-value", CONTRACTS, line, "amount")
     assert not (repo / "dist").exists()
+
+
+@pytest.mark.parametrize(
+    ("old", "new"),
+    [
+        ('{"match": "amount", "currency": "currency"}', '{"match": "amout", "currency": "currency"}'),
+        ('"x-faceledger-standard": "ISO 4217"', '"x-faceledger-standard": "ISO 4127"'),
+        ('"basis": "award_date_source"', '"basis": "award_date_basis"'),
+    ],
+    ids=["unknown match", "unknown standard", "rule naming a missing field"],
+)
+def test_schema_annotation_the_checks_cannot_follow(repo: Path, old: str, new: str) -> None:
+    text = (repo / "schema/contracts.json").read_text(encoding="utf-8")
+    assert old in text
+    (repo / "schema/contracts.json").write_text(text.replace(old, new, 1), encoding="utf-8")
+    assert_finding(failed_build(repo), "invalid-schema", "schema/contracts.json", None)
