@@ -12,6 +12,7 @@ from __future__ import annotations
 import hashlib
 import re
 import unicodedata
+from functools import lru_cache
 from pathlib import Path
 
 from .findings import Finding
@@ -29,7 +30,13 @@ def words(text: str) -> list[str]:
 
 def name_digest(name: str) -> str:
     """The list entry for a name: `python -c "from faceledger.privacy import name_digest as d; print(d('Jane Doe'))"`."""
-    return hashlib.sha256(" ".join(words(name)).encode("utf-8")).hexdigest()
+    return _digest(" ".join(words(name)))
+
+
+# Short runs ("the", "of the") recur in every cell: hashing each once pays for the cache.
+@lru_cache(maxsize=1 << 16)
+def _digest(run: str) -> str:
+    return hashlib.sha256(run.encode("utf-8")).hexdigest()
 
 
 def read_digests(root: Path) -> tuple[frozenset[str], list[Finding]]:
@@ -55,13 +62,18 @@ def read_digests(root: Path) -> tuple[frozenset[str], list[Finding]]:
 
 def private_names_in(text: str, digests: frozenset[str]) -> list[str]:
     """The runs of words in `text` that are listed private names."""
-    if not digests:
-        return []
+    return list(_private_runs(text, digests)) if digests else []
+
+
+# Curated cells repeat (document ids, kinds, codes, a quote cited for several facts).
+@lru_cache(maxsize=1 << 14)
+def _private_runs(text: str, digests: frozenset[str]) -> tuple[str, ...]:
     found = []
     tokens = words(text)
     for start in range(len(tokens)):
-        for end in range(start + 1, min(start + MAX_WORDS, len(tokens)) + 1):
-            run = " ".join(tokens[start:end])
-            if hashlib.sha256(run.encode("utf-8")).hexdigest() in digests:
+        run = ""
+        for token in tokens[start : start + MAX_WORDS]:
+            run = f"{run} {token}" if run else token
+            if _digest(run) in digests:
                 found.append(run)
-    return found
+    return tuple(found)
