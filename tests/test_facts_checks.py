@@ -429,3 +429,15 @@ def test_schema_annotation_the_checks_cannot_follow(repo: Path, old: str, new: s
     assert old in text
     (repo / "schema/contracts.json").write_text(text.replace(old, new, 1), encoding="utf-8")
     assert_finding(failed_build(repo), "invalid-schema", "schema/contracts.json", None)
+
+
+def test_schema_frictionless_refuses_is_a_finding(repo: Path) -> None:
+    # Our reader applies a pattern to each list item; frictionless refuses to load the schema at all.
+    path = repo / "schema/evidence.json"
+    text = path.read_text(encoding="utf-8")
+    old = '"delimiter": "|",'
+    assert text.count(old) == 1
+    path.write_text(text.replace(old, old + ' "constraints": {"pattern": "[a-z_]+"},'), encoding="utf-8")
+    result = CliRunner().invoke(app, ["validate", "--root", str(repo), "--format", "json"])
+    assert result.exit_code == 1, result.output
+    assert_finding(json.loads(result.stdout), "frictionless-error", "datapackage.json", None, says="pattern")
