@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from . import facts
 from .documents import Documents, build_documents
 from .findings import Finding
 from .schemas import TableSchema, arrow_type, primary_key, read_json
@@ -25,7 +26,7 @@ REPOSITORY_PARTS = ("seeds", "schema", "dataset", "docs", DESCRIPTOR, "CHANGELOG
 
 # A hook each curated-facts check registers: (package) -> findings.
 PackageCheck = Callable[["Package"], Iterable[Finding]]
-CHECKS: list[PackageCheck] = []
+CHECKS: list[PackageCheck] = [facts.check_facts]
 
 
 @dataclass
