@@ -440,4 +440,6 @@ def test_schema_frictionless_refuses_is_a_finding(repo: Path) -> None:
     path.write_text(text.replace(old, old + ' "constraints": {"pattern": "[a-z_]+"},'), encoding="utf-8")
     result = CliRunner().invoke(app, ["validate", "--root", str(repo), "--format", "json"])
     assert result.exit_code == 1, result.output
-    assert_finding(json.loads(result.stdout), "frictionless-schema-error", "datapackage.json", None, says="pattern")
+    assert_finding(
+        json.loads(result.stdout), "frictionless-schema-error", "datapackage.json", None, says="pattern"
+    )
