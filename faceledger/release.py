@@ -11,6 +11,8 @@ import hashlib
 import json
 import shutil
 import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -59,6 +61,8 @@ def format_descriptor(package: Package, exporter: Any, folder: Path) -> dict[str
                 **exporter.descriptor_extras(),
                 "bytes": path.stat().st_size,
                 "hash": "sha256:" + sha256_file(path),
+                # frictionless checks `rows` too; loaders and readers can check completeness with it.
+                "rows": package.tables[name].data.num_rows,
                 "schema": adjust(schema) if adjust else schema,
             }
         )
@@ -82,22 +86,29 @@ def write_checksums(folder: Path) -> None:
 
 
 def write_release(package: Package, dist: Path) -> Path:
-    dist.mkdir(parents=True, exist_ok=True)
     final = dist / release_name(package)
-    staging = Path(tempfile.mkdtemp(prefix=f".{final.name}.", dir=dist))
-    try:
+    with staged_folder(final) as staging:
         for exporter in EXPORTERS:
             write_format(package, exporter, staging / exporter.FORMAT)
         for source, target in RELEASE_EXTRAS:
             if (package.root / source).is_file():
                 shutil.copyfile(package.root / source, staging / target)
         write_checksums(staging)
+    return final
+
+
+@contextmanager
+def staged_folder(final: Path) -> Iterator[Path]:
+    """A new folder beside `final` that replaces it when the block succeeds and is removed when it fails."""
+    final.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=f".{final.name}.", dir=final.parent))
+    try:
+        yield staging
         staging.chmod(0o755)
         replace_folder(staging, final)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
-    return final
 
 
 def replace_folder(new: Path, final: Path) -> None:
