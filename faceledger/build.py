@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from . import dictionary
+from .bundle import source_bundle, write_bundle
 from .exporters import csv as csv_exporter
 from .findings import BuildFailed, Finding, errors
 from .package import DERIVED, DESCRIPTOR, Package, assemble
@@ -21,6 +22,7 @@ from .release import dump_json, write_release
 class BuildResult:
     package: Package
     release: Path | None = None
+    bundle: Path | None = None
     changed: list[str] = field(default_factory=list)
     findings: list[Finding] = field(default_factory=list)
 
@@ -107,4 +109,8 @@ def build(
         write_files(root, files, changed)
     package.descriptor = json.loads(files[DESCRIPTOR])
     result.release = write_release(package, dist if dist is not None else root / "dist")
+    bundle = source_bundle(root)
+    if bundle is not None:
+        # A source checkout: refresh the data `import faceledger` loads (editable installs).
+        result.bundle = write_bundle(package, result.release, bundle)
     return result
