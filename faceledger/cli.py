@@ -97,6 +97,8 @@ def build_command(
     for rel in result.changed:
         typer.echo(f"updated {rel}", err=True)
     typer.echo(f"release written to {result.release}", err=True)
+    if result.bundle is not None:
+        typer.echo(f"package data written to {result.bundle}", err=True)
     raise typer.Exit(code)
 
 
@@ -109,6 +111,65 @@ def validate_command(root: RootOption = Path("."), output: FormatOption = Output
     if code == 0:
         typer.echo("valid", err=True)
     raise typer.Exit(code)
+
+
+def _loader_failure(exc: Exception) -> typer.Exit:
+    """A loader error as a message and exit code: 2 for a name the user got wrong, 1 otherwise."""
+    from .loader import UnknownResource
+
+    typer.echo(f"error: {exc}", err=True)
+    return typer.Exit(2 if isinstance(exc, UnknownResource) else 1)
+
+
+@app.command("info")
+def info_command(output: FormatOption = OutputFormat.text) -> None:
+    """Show the installed dataset: version, where its files are, and each resource's row count."""
+    from . import loader
+
+    try:
+        descriptor = loader.descriptor()
+    except loader.DataNotBuilt as exc:
+        raise _loader_failure(exc) from None
+    entries = [
+        {
+            "name": r["name"],
+            "rows": r.get("rows"),
+            "path": str(loader.path(r["name"])),
+            "title": r.get("title", ""),
+        }
+        for r in descriptor["resources"]
+    ]
+    if output is OutputFormat.json:
+        info = {"version": descriptor["version"], "data": str(loader.data_dir()), "resources": entries}
+        typer.echo(json.dumps(info, indent=2, ensure_ascii=False))
+        return
+    typer.echo(f"faceledger {descriptor['version']}")
+    typer.echo(f"data: {loader.data_dir()}")
+    width = max((len(e["name"]) for e in entries), default=0)
+    for entry in entries:
+        typer.echo(f"  {entry['name']:<{width}}  {entry['rows']:>8} rows  {entry['title']}")
+
+
+@app.command("export")
+def export_command(
+    name: Annotated[str, typer.Argument(help="A resource name; `faceledger info` lists them.")],
+    data_format: Annotated[
+        str, typer.Option("--format", help="A release format: csv, parquet or json.")
+    ] = "csv",
+    output: Annotated[
+        str, typer.Option("--output", "-o", help="A file to write, or - for standard output.")
+    ] = "-",
+) -> None:
+    """Write one resource of the installed dataset as CSV, Parquet or JSON, as in the release."""
+    from .export import export
+
+    try:
+        export(name, data_format, output)
+    except (LookupError, ImportError, OSError) as exc:
+        raise _loader_failure(exc) from None
+    except ValueError as exc:
+        typer.echo(f"error: {exc}", err=True)
+        raise typer.Exit(2) from None
 
 
 def main() -> None:  # pragma: no cover - console entry point
