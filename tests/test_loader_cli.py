@@ -9,11 +9,10 @@ import pytest
 from typer.testing import CliRunner
 
 from faceledger import loader
-from faceledger.build import build
-from faceledger.bundle import write_bundle
 from faceledger.cli import app
 
-from .support import REPO, copy_repo
+from .bundled import data_of, release_with_data
+from .support import REPO
 
 FORMATS = ("csv", "parquet", "json")
 
@@ -21,15 +20,12 @@ FORMATS = ("csv", "parquet", "json")
 @pytest.fixture(scope="module")
 def release(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A release and its package data, built from a copy of the repository."""
-    root = copy_repo(tmp_path_factory.mktemp("cli") / "repo")
-    result = build(root)
-    write_bundle(result.package, result.release, result.release.parent / "data")
-    return result.release
+    return release_with_data(tmp_path_factory.mktemp("cli"))
 
 
 @pytest.fixture
 def bundled(release: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    monkeypatch.setattr(loader, "DATA", release.parent / "data")
+    monkeypatch.setattr(loader, "DATA", data_of(release))
     return release
 
 

@@ -19,10 +19,9 @@ import pytest
 
 import faceledger
 from faceledger import loader
-from faceledger.build import build
-from faceledger.bundle import write_bundle
 
-from .support import REPO, copy_repo
+from .bundled import data_of, release_with_data
+from .support import REPO
 
 DOC = REPO / "docs" / "python.md"
 BLOCK = re.compile(r"^```(\w+)\n(.*?)^```", re.MULTILINE | re.DOTALL)
@@ -38,10 +37,7 @@ def block_id(code: str) -> str:
 
 @pytest.fixture(scope="module")
 def release(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    root = copy_repo(tmp_path_factory.mktemp("docs") / "repo")
-    result = build(root)
-    write_bundle(result.package, result.release, result.release.parent / "data")
-    return result.release
+    return release_with_data(tmp_path_factory.mktemp("docs"))
 
 
 def test_the_docs_have_examples_of_each_kind():
@@ -51,7 +47,7 @@ def test_the_docs_have_examples_of_each_kind():
 
 @pytest.mark.parametrize("code", blocks("python"), ids=block_id)
 def test_python_example_runs(code: str, release: Path, monkeypatch):
-    monkeypatch.setattr(loader, "DATA", release.parent / "data")
+    monkeypatch.setattr(loader, "DATA", data_of(release))
     out = io.StringIO()
     try:
         with contextlib.redirect_stdout(out):
