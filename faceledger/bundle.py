@@ -7,13 +7,11 @@ declare list fields `any` for frictionless-py. faceledger/data/ is generated,
 never committed: `faceledger build` refreshes it in a source checkout, and the
 wheel's build hook (hatch_build.py) builds it afresh for every wheel.
 
-Only the standard library is imported at module level: the loader imports this.
+The loader imports this module, so it imports nothing at module level that `import faceledger` can do without.
 """
 
 from __future__ import annotations
 
-import shutil
-import tempfile
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -38,6 +36,8 @@ def source_bundle(root: Path) -> Path | None:
 
 def write_bundle(package: Package, release: Path, target: Path) -> Path:
     """Copy the release's Parquet folder and the Table Schemas to `target`, replacing it whole."""
+    import shutil
+
     from .release import staged_folder
 
     with staged_folder(target) as staging:
@@ -56,6 +56,8 @@ def build_bundle(root: Path, target: Path) -> Path:
     carry what the repository says, so a stale dataset/ is an error here.
     Raises BuildFailed for input errors and StaleSource for a stale checkout.
     """
+    import tempfile
+
     from .build import build
     from .release import write_release
 

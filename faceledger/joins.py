@@ -8,8 +8,7 @@ that links it to a resource already in the join, in either direction.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from .loader import Flavour, convert, library, read, resource, schema
 
@@ -21,8 +20,7 @@ class NoLink(ValueError):
     """No single foreign key links a resource to the ones joined before it."""
 
 
-@dataclass(frozen=True)
-class Link:
+class Link(NamedTuple):
     """`left.left_fields` = `right.right_fields`, where `right` is the resource being added."""
 
     left: str

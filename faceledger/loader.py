@@ -9,7 +9,6 @@ by the call that needs them.
 from __future__ import annotations
 
 import importlib
-import json
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
@@ -54,6 +53,8 @@ def data_dir() -> Path:
 
 def descriptor() -> dict[str, Any]:
     """The bundled datapackage.json: the Parquet release's descriptor."""
+    import json  # not at module level: it and the re module it imports are most of `import faceledger`
+
     path = data_dir() / "datapackage.json"
     try:
         return json.loads(path.read_text(encoding="utf-8"))
@@ -95,6 +96,8 @@ def path(name: str) -> Path:
 
 def schema(name: str) -> dict[str, Any]:
     """The resource's Table Schema: fields with types and descriptions, primary and foreign keys."""
+    import json
+
     resource(name)
     return json.loads((data_dir() / bundle.SCHEMA_DIR / f"{name}.json").read_text(encoding="utf-8"))
 
@@ -126,14 +129,23 @@ def convert(table: pa.Table, flavour: str) -> Any:
 def read(name: str) -> pa.Table:
     # ParquetFile rather than pq.read_table: read_table imports pyarrow.dataset, which
     # costs about 0.3 s the first time and buys nothing for one local file.
+    import pyarrow as pa
     import pyarrow.parquet as pq
 
     from .schemas import arrow_schema
 
     with pq.ParquetFile(path(name)) as handle:
         table = handle.read()
-    # Parquet readers call list items "element"; cast back to the Arrow types the Table Schema defines.
-    return table.cast(arrow_schema(schema(name)).with_metadata(table.schema.metadata))
+    target = arrow_schema(schema(name)).with_metadata(table.schema.metadata)
+    if table.schema.equals(target, check_metadata=True):
+        return table
+    # Parquet readers call list items "element": relabel them as the Table Schema's Arrow types do.
+    # A zero-copy view, where Table.cast would import pyarrow.compute (about 50 ms) to do the same.
+    columns = [
+        pa.chunked_array([chunk.view(field.type) for chunk in table.column(i).chunks], type=field.type)
+        for i, field in enumerate(target)
+    ]
+    return pa.Table.from_arrays(columns, schema=target)
 
 
 def load(name: str, *, as_: Flavour = "arrow") -> Any:
