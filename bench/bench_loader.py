@@ -14,15 +14,10 @@ from __future__ import annotations
 import argparse
 import importlib.util
 import statistics
-import subprocess
 import sys
 import time
 
-
-def timed(code: str) -> float:
-    start = time.perf_counter()
-    subprocess.run([sys.executable, "-c", code], check=True, stdout=subprocess.DEVNULL)
-    return time.perf_counter() - start
+from timing import interleaved
 
 
 def in_process(name: str, flavour: str, calls: int) -> list[float]:
@@ -68,12 +63,7 @@ def main() -> None:
             f"import faceledger; faceledger.load({args.name!r}, as_='pandas')"
         )
 
-    timings: dict[str, list[float]] = {case: [] for case in cases}
-    for code in cases.values():  # warm-up: page cache, .pyc files
-        timed(code)
-    for _ in range(args.runs):
-        for case, code in cases.items():
-            timings[case].append(timed(code))
+    timings = interleaved({case: [sys.executable, "-c", code] for case, code in cases.items()}, args.runs)
 
     base = statistics.median(timings["python -c pass (baseline)"])
     arrow = statistics.median(timings["import pyarrow (reference)"])
