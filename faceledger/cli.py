@@ -124,30 +124,21 @@ def _loader_failure(exc: Exception) -> typer.Exit:
 @app.command("info")
 def info_command(output: FormatOption = OutputFormat.text) -> None:
     """Show the installed dataset: version, where its files are, and each resource's row count."""
-    from . import loader
+    from .loader import DataNotBuilt, info
 
     try:
-        descriptor = loader.descriptor()
-    except loader.DataNotBuilt as exc:
+        summary = info()
+    except DataNotBuilt as exc:
         raise _loader_failure(exc) from None
-    entries = [
-        {
-            "name": r["name"],
-            "rows": r.get("rows"),
-            "path": str(loader.path(r["name"])),
-            "title": r.get("title", ""),
-        }
-        for r in descriptor["resources"]
-    ]
     if output is OutputFormat.json:
-        info = {"version": descriptor["version"], "data": str(loader.data_dir()), "resources": entries}
-        typer.echo(json.dumps(info, indent=2, ensure_ascii=False))
+        typer.echo(json.dumps(summary, indent=2, ensure_ascii=False))
         return
-    typer.echo(f"faceledger {descriptor['version']}")
-    typer.echo(f"data: {loader.data_dir()}")
-    width = max((len(e["name"]) for e in entries), default=0)
-    for entry in entries:
-        typer.echo(f"  {entry['name']:<{width}}  {entry['rows']:>8} rows  {entry['title']}")
+    typer.echo(f"faceledger {summary['version']}")
+    typer.echo(f"data: {summary['data']}")
+    width = max((len(r["name"]) for r in summary["resources"]), default=0)
+    for resource in summary["resources"]:
+        rows = "?" if resource["rows"] is None else resource["rows"]
+        typer.echo(f"  {resource['name']:<{width}}  {rows:>8} rows  {resource['title']}")
 
 
 @app.command("export")

@@ -102,6 +102,24 @@ def schema(name: str) -> dict[str, Any]:
     return json.loads((data_dir() / bundle.SCHEMA_DIR / f"{name}.json").read_text(encoding="utf-8"))
 
 
+def info() -> dict[str, Any]:
+    """The installed dataset at a glance: version, data folder, and each resource's rows and file."""
+    entries = descriptor()["resources"]
+    return {
+        "version": version(),
+        "data": str(data_dir()),
+        "resources": [
+            {
+                "name": r["name"],
+                "title": r.get("title", ""),
+                "rows": r.get("rows"),
+                "path": str(path(r["name"])),
+            }
+            for r in entries
+        ],
+    }
+
+
 def library(flavour: str) -> Any:
     """The module that turns Arrow tables into `flavour` frames, imported now."""
     if flavour not in FLAVOURS:

@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
+import faceledger
 from faceledger import loader
 from faceledger.cli import app
 
@@ -60,6 +61,7 @@ def test_info_as_json(bundled: Path):
         (r["name"], r["rows"]) for r in descriptor["resources"]
     ]
     assert all(Path(r["path"]).is_file() for r in info["resources"])
+    assert info == faceledger.info()  # the command prints the function's result
 
 
 @pytest.mark.parametrize("fmt", FORMATS)
