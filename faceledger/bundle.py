@@ -7,7 +7,8 @@ declare list fields `any` for frictionless-py. faceledger/data/ is generated,
 never committed: `faceledger build` refreshes it in a source checkout, and the
 wheel's build hook (hatch_build.py) builds it afresh for every wheel.
 
-The loader imports this module, so it imports nothing at module level that `import faceledger` can do without.
+The loader imports this module, so at module level it imports nothing that
+`import faceledger` can do without.
 """
 
 from __future__ import annotations
