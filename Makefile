@@ -28,6 +28,7 @@ lint: $(BIN)/faceledger
 
 bench: $(BIN)/faceledger
 	$(BIN)/python bench/bench_build.py
+	$(BIN)/python bench/bench_loader.py
 
 clean:
 	rm -rf dist build $(VENV) .pytest_cache

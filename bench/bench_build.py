@@ -12,13 +12,14 @@ from __future__ import annotations
 import argparse
 import shutil
 import statistics
-import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
 
 from faceledger.package import copy_repository
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from timing import interleaved  # noqa: E402
 
 REPO = Path(__file__).resolve().parent.parent
 CORPUS = REPO.parent / "shared" / "corpus" / "everyday-ai"
@@ -30,12 +31,6 @@ def copy_repo(target: Path, extra_seeds: Path | None = None) -> Path:
         for path in sorted(extra_seeds.glob("*.md")):
             shutil.copyfile(path, target / "seeds" / path.name)
     return target
-
-
-def timed(command: list[str]) -> float:
-    start = time.perf_counter()
-    subprocess.run(command, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    return time.perf_counter() - start
 
 
 def main() -> None:
@@ -60,12 +55,7 @@ def main() -> None:
                 str(corpus),
             ],
         }
-        timings: dict[str, list[float]] = {name: [] for name in cases}
-        for command in cases.values():  # warm-up: page cache, .pyc files
-            timed(command)
-        for _ in range(args.runs):
-            for name, command in cases.items():
-                timings[name].append(timed(command))
+        timings = interleaved(cases, args.runs)
     base = statistics.median(timings["python -c pass (baseline)"])
     print(f"{'case':45} {'median s':>9} {'min s':>7} {'x baseline':>10}   (runs={args.runs})")
     for name, values in timings.items():
