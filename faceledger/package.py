@@ -171,3 +171,9 @@ def foreign_key_problems(package: Package) -> list[Finding]:
                     )
                 )
     return findings
+
+
+# Checks kept beside what they check (they import nothing from here at run time).
+from . import ids, versioning  # noqa: E402
+
+CHECKS += [versioning.version_problems, ids.id_problems]

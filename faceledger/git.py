@@ -1,0 +1,79 @@
+"""The few git questions releases ask: which versions were tagged, and what a ref held."""
+
+from __future__ import annotations
+
+import io
+import subprocess
+import tarfile
+from datetime import UTC, date, datetime
+from pathlib import Path
+
+from .versioning import CORE, Version, parse
+
+TAG_PREFIX = "v"
+
+
+class GitError(RuntimeError):
+    """git is missing, the folder is not a repository, or a ref does not exist."""
+
+
+def run(root: Path, *args: str) -> bytes:
+    try:
+        done = subprocess.run(["git", "-C", str(root), *args], capture_output=True, check=False)
+    except FileNotFoundError:
+        raise GitError("git is not installed") from None
+    if done.returncode != 0:
+        message = done.stderr.decode("utf-8", "replace").strip().splitlines()
+        raise GitError(message[-1] if message else f"git {' '.join(args)} failed")
+    return done.stdout
+
+
+def is_repository(root: Path) -> bool:
+    try:
+        return run(root, "rev-parse", "--is-inside-work-tree").strip() == b"true"
+    except GitError:
+        return False
+
+
+def release_tags(root: Path) -> dict[Version, str]:
+    """Tags named v<MAJOR.MINOR.PATCH>, by version; other tags are not releases."""
+    tags = {}
+    for line in run(root, "tag", "--list", f"{TAG_PREFIX}*").decode().split():
+        if CORE.fullmatch(line[len(TAG_PREFIX) :]):
+            tags[parse(line[len(TAG_PREFIX) :])] = line
+    return tags
+
+
+def last_release(root: Path, version: Version) -> str | None:
+    """The tag of the latest release not above `version`, other than one on the current commit.
+
+    On a contribution that leaves the version alone this is the release the
+    contribution builds on; on the commit a release tag points at, it is the
+    release before, so the tagged release is checked against its predecessor.
+    """
+    if not is_repository(root):
+        return None
+    try:
+        here = set(run(root, "tag", "--points-at", "HEAD").decode().split())
+    except GitError:  # a repository without commits
+        here = set()
+    tags = release_tags(root)
+    earlier = [v for v, tag in tags.items() if v <= version and tag not in here]
+    return tags[max(earlier)] if earlier else None
+
+
+def commit_date(root: Path) -> date:
+    """The committer date of HEAD, in UTC."""
+    stamp = int(run(root, "log", "-1", "--format=%ct").strip())
+    return datetime.fromtimestamp(stamp, UTC).date()
+
+
+def show(root: Path, ref: str, path: str) -> bytes:
+    return run(root, "show", f"{ref}:{path}")
+
+
+def export(root: Path, ref: str, paths: list[str], dest: Path) -> None:
+    """Write the files `paths` as they are at `ref` under `dest`."""
+    archive = run(root, "archive", "--format=tar", ref, "--", *paths)
+    with tarfile.open(fileobj=io.BytesIO(archive)) as tar:
+        tar.extractall(dest, filter="data")
