@@ -45,16 +45,17 @@ def release_tags(root: Path) -> dict[Version, str]:
 
 
 def last_release(root: Path, version: Version) -> str | None:
-    """The tag of the latest release not above `version`, other than one on the current commit.
+    """The tag of the latest release not above `version`, other than one on a clean current commit.
 
     On a contribution that leaves the version alone this is the release the
-    contribution builds on; on the commit a release tag points at, it is the
+    contribution builds on; on the clean checkout of a release tag, it is the
     release before, so the tagged release is checked against its predecessor.
     """
     if not is_repository(root):
         return None
     try:
-        here = set(run(root, "tag", "--points-at", "HEAD").decode().split())
+        clean = not run(root, "status", "--porcelain").strip()
+        here = set(run(root, "tag", "--points-at", "HEAD").decode().split()) if clean else set()
     except GitError:  # a repository without commits
         here = set()
     tags = release_tags(root)

@@ -97,7 +97,7 @@ def id_problems(package: Package) -> list[Finding]:
         return []
     table = package.tables[TOMBSTONES]
     rows = tombstone_rows(table.data)
-    stones = tombstones(rows)
+    stones = {(stone.resource, stone.id): stone for stone in rows}
     id_fields = {
         name: field
         for name, schema in package.schemas.items()

@@ -27,6 +27,7 @@ import pyarrow.parquet as pq
 from . import git
 from .findings import BuildFailed, Finding
 from .schemas import TableSchema, arrow_schema, arrow_type, field_names
+from .versioning import VersionError, parse
 
 DESCRIPTOR = "datapackage.json"
 # Release folders are read from Parquet when they have it: typed, and the fastest to read.
@@ -51,6 +52,20 @@ class Snapshot:
 def from_package(package: Any, label: str = "this build") -> Snapshot:
     tables = {name: table.data for name, table in package.tables.items()}
     return Snapshot(label, package.descriptor, dict(package.schemas), tables)
+
+
+def nothing() -> Snapshot:
+    """What a first release is compared with."""
+    return Snapshot("no earlier release")
+
+
+def last_release(root: Path, version: Any) -> Snapshot:
+    """The latest release tagged in `root` that is not above `version` (see git.last_release)."""
+    try:
+        tag = git.last_release(root, parse(version))
+    except VersionError:  # reported by the package checks
+        return nothing()
+    return read_ref(root, tag) if tag else nothing()
 
 
 def read(source: str, root: Path) -> Snapshot:
