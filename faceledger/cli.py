@@ -194,6 +194,9 @@ def release_command(
         code = report(failed.findings, output)
         typer.echo("release refused: nothing was changed or written", err=True)
         raise typer.Exit(code or 1) from None
+    except OSError as exc:
+        typer.echo(f"release failed: {exc}; datapackage.json and CHANGELOG.md are as they were", err=True)
+        raise typer.Exit(1) from None
     report(done.result.findings, output)
     since = f"since {done.previous}" if done.previous else "(first release)"
     typer.echo(f"released {done.version} {since}: changes need a {done.changes.required} bump", err=True)

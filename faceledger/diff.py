@@ -259,7 +259,7 @@ def _explain_removals(
         except ids.RedirectCycle:
             successor = None  # the build reports the cycle
         if successor is None:
-            changes.reasons[key] = f"removed: {stone.reason}"
+            changes.reasons[key] = stone.reason
         else:
             renames.append((key, successor))
             changes.reasons[key] = f"renamed to {successor}"

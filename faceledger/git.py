@@ -45,22 +45,23 @@ def release_tags(root: Path) -> dict[Version, str]:
 
 
 def last_release(root: Path, version: Version) -> str | None:
-    """The tag of the latest release not above `version`, other than one on a clean current commit.
+    """The tag of the latest release not above `version`: the release `version` builds on.
 
-    On a contribution that leaves the version alone this is the release the
-    contribution builds on; on the clean checkout of a release tag, it is the
-    release before, so the tagged release is checked against its predecessor.
+    A tag of `version` itself counts (a contribution that leaves the version
+    alone builds on that release), except on a clean checkout of that tag: there
+    the release is being rebuilt or checked, and it is compared with the one before.
     """
     if not is_repository(root):
         return None
-    try:
-        clean = not run(root, "status", "--porcelain").strip()
-        here = set(run(root, "tag", "--points-at", "HEAD").decode().split()) if clean else set()
-    except GitError:  # a repository without commits
-        here = set()
-    tags = release_tags(root)
-    earlier = [v for v, tag in tags.items() if v <= version and tag not in here]
-    return tags[max(earlier)] if earlier else None
+    tags = {v: tag for v, tag in release_tags(root).items() if v <= version}
+    if version in tags:
+        try:
+            clean = not run(root, "status", "--porcelain").strip()
+            if clean and tags[version] in run(root, "tag", "--points-at", "HEAD").decode().split():
+                del tags[version]
+        except GitError:  # a repository without commits
+            pass
+    return tags[max(tags)] if tags else None
 
 
 def commit_date(root: Path) -> date:
