@@ -127,8 +127,9 @@ def write_zip(folder: Path, fmt: str, release: str, stamp: datetime) -> None:
             info = zipfile.ZipInfo(f"{name}/{arcname}", date_time=stamp.timetuple()[:6])
             info.create_system = 3  # unix, whatever system builds it
             info.external_attr = 0o100644 << 16
+            # zlib's default level: level 9 took 1.5x as long for zips 0-2% smaller.
             info.compress_type = zipfile.ZIP_DEFLATED
-            archive.writestr(info, path.read_bytes(), compresslevel=9)
+            archive.writestr(info, path.read_bytes())
 
 
 def write_release(package: Package, dist: Path, changes: Diff | None = None) -> Path:
