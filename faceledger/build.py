@@ -10,7 +10,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from . import snapshots
+from . import dictionary, snapshots
 from .diff import Diff, compare
 from .exporters import csv as csv_exporter
 from .findings import BuildFailed, Finding, errors
@@ -44,6 +44,7 @@ def repository_files(package: Package) -> dict[str, bytes]:
         resources.append(entry)
     descriptor["resources"] = resources
     files[DESCRIPTOR] = dump_json(descriptor)
+    files[dictionary.PATH] = dictionary.render(descriptor, package.schemas).encode("utf-8")
     return files
 
 

@@ -94,6 +94,9 @@ def build_command(
         code = report(failed.findings, output)
         typer.echo("build failed: nothing was written", err=True)
         raise typer.Exit(code or 1) from None
+    except OSError as exc:
+        typer.echo(f"build failed: {exc}; the previous release, if any, is unchanged", err=True)
+        raise typer.Exit(1) from None
     code = report(result.findings, output)
     if check:
         if code == 0:

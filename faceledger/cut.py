@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from . import changelog, git, snapshots
-from .build import BuildResult, build, write_files
+from .build import BuildResult, build, repository_files, write_files
 from .diff import Diff, compare, summary, version_problems
 from .findings import BuildFailed, Finding, errors
 from .package import DESCRIPTOR, assemble
@@ -84,12 +84,17 @@ def release(
     except ValueError as exc:
         raise _refuse("already-released", str(exc), CHANGELOG, None) from None
 
-    originals = {rel: (root / rel).read_bytes() for rel in (DESCRIPTOR, CHANGELOG) if (root / rel).is_file()}
+    # The build rewrites datapackage.json and the files generated from it; all go back on failure.
+    touched = {CHANGELOG, *repository_files(package)}
+    originals = {rel: (root / rel).read_bytes() if (root / rel).is_file() else None for rel in touched}
     write_files(root, {CHANGELOG: entry.encode("utf-8")}, [CHANGELOG])
     try:
         result = build(root, dist, track=track, previous=old, package=package)
     except BaseException:
-        write_files(root, originals, list(originals))
+        kept = {rel: data for rel, data in originals.items() if data is not None}
+        write_files(root, kept, sorted(kept))
+        for rel in sorted(rel for rel, data in originals.items() if data is None):
+            (root / rel).unlink(missing_ok=True)
         raise
     return Released(new, source, result.changes or changes, result)
 

@@ -98,8 +98,11 @@ def build_documents(
             )
             continue
         by_id[doc_id] = row
-        if row["url"]:
-            by_url[row["url"]] = doc_id
+        # A related entry may cite any of a seed's addresses; each leads to the seed.
+        for raw in (row["url"], seed.metadata.get("webUrl")):
+            url = urls.canonical_url(raw)
+            if url:
+                by_url.setdefault(url, doc_id)
 
     related_rows: dict[str, dict[str, Any]] = {}
     for seed in seeds:

@@ -7,11 +7,13 @@ datapackage.json is curated and read from its CSV in dataset/.
 from __future__ import annotations
 
 import json
+import shutil
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from . import facts, ids, versioning
 from .documents import Documents, build_documents
 from .findings import Finding
 from .schemas import TableSchema, arrow_type, primary_key, read_json
@@ -19,10 +21,12 @@ from .tables import Table, read_csv, table_from_rows
 
 DESCRIPTOR = "datapackage.json"
 DERIVED = ("documents", "document_links")
+# What a repository needs in order to build; the rest (code, tests, docs prose) is not data.
+REPOSITORY_PARTS = ("seeds", "schema", "dataset", "docs", DESCRIPTOR, "CHANGELOG.md", "LICENSE-DATA")
 
 # A hook each curated-facts check registers: (package) -> findings.
 PackageCheck = Callable[["Package"], Iterable[Finding]]
-CHECKS: list[PackageCheck] = []
+CHECKS: list[PackageCheck] = [facts.check_facts, versioning.version_problems, ids.id_problems]
 
 
 @dataclass
@@ -46,6 +50,17 @@ class Package:
         return next(r for r in self.resources if r.get("name") == name)
 
 
+def copy_repository(source: Path, target: Path) -> Path:
+    """Copy the parts of a repository a build reads, e.g. to build it somewhere else."""
+    target.mkdir(parents=True, exist_ok=True)
+    for part in REPOSITORY_PARTS:
+        if (source / part).is_dir():
+            shutil.copytree(source / part, target / part)
+        elif (source / part).exists():
+            shutil.copyfile(source / part, target / part)
+    return target
+
+
 def read_descriptor(root: Path) -> tuple[dict[str, Any] | None, list[Finding]]:
     path = root / DESCRIPTOR
     try:
@@ -59,6 +74,7 @@ def read_descriptor(root: Path) -> tuple[dict[str, Any] | None, list[Finding]]:
         return None, [
             Finding(DESCRIPTOR, None, "invalid-descriptor", "the descriptor needs a resources list")
         ]
+    names: set[str] = set()
     for index, resource in enumerate(descriptor["resources"]):
         if not isinstance(resource, dict) or not {"name", "path", "schema"} <= set(resource):
             findings.append(
@@ -66,6 +82,11 @@ def read_descriptor(root: Path) -> tuple[dict[str, Any] | None, list[Finding]]:
                     DESCRIPTOR, None, "invalid-descriptor", f"resources[{index}] needs name, path and schema"
                 )
             )
+        elif resource["name"] in names:
+            message = f"resources[{index}]: another resource is already named {resource['name']!r}"
+            findings.append(Finding(DESCRIPTOR, None, "duplicate-resource", message))
+        else:
+            names.add(resource["name"])
     return (None if findings else descriptor), findings
 
 
@@ -171,9 +192,3 @@ def foreign_key_problems(package: Package) -> list[Finding]:
                     )
                 )
     return findings
-
-
-# Checks kept beside what they check (they import nothing from here at run time).
-from . import ids, versioning  # noqa: E402
-
-CHECKS += [versioning.version_problems, ids.id_problems]

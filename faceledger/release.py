@@ -30,8 +30,12 @@ from .findings import BuildFailed, Finding
 from .package import Package
 from .snapshots import Snapshot, from_package
 
-# Files from the repository that travel with every release.
-RELEASE_EXTRAS = ("CHANGELOG.md", "LICENSE-DATA")
+# Files from the repository that travel with every release: (repository path, release path).
+RELEASE_EXTRAS = (
+    ("CHANGELOG.md", "CHANGELOG.md"),
+    ("LICENSE-DATA", "LICENSE-DATA"),
+    ("docs/data-dictionary.md", "data-dictionary.md"),
+)
 CHANGES = "changes.csv"
 ZIP_EPOCH = datetime(1980, 1, 1, tzinfo=UTC)
 
@@ -143,9 +147,9 @@ def write_release(package: Package, dist: Path, changes: Diff | None = None) -> 
     try:
         for exporter in EXPORTERS:
             write_format(package, exporter, staging / exporter.FORMAT)
-        for extra in RELEASE_EXTRAS:
-            if (package.root / extra).is_file():
-                shutil.copyfile(package.root / extra, staging / extra)
+        for source, target in RELEASE_EXTRAS:
+            if (package.root / source).is_file():
+                shutil.copyfile(package.root / source, staging / target)
         (staging / CHANGES).write_bytes(changes_csv(changes))
         for exporter in EXPORTERS:
             write_zip(staging, exporter.FORMAT, final.name, stamp)

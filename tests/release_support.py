@@ -16,9 +16,9 @@ from pathlib import Path
 from typer.testing import CliRunner
 
 from faceledger.cli import app
+from faceledger.package import copy_repository
 
 REPO = Path(__file__).resolve().parent.parent
-PARTS = ("seeds", "schema", "dataset", "datapackage.json", "CHANGELOG.md", "LICENSE-DATA")
 GIT_ENV = {
     "GIT_AUTHOR_NAME": "FaceLedger tests",
     "GIT_AUTHOR_EMAIL": "tests@faceledger.invalid",
@@ -106,13 +106,7 @@ def add_resource(root: Path, name: str, schema: dict, lines: list[str]) -> None:
 def copy_parts(root: Path) -> Path:
     """The files of this repository that a build needs, copied to `root`."""
     root.mkdir(parents=True)
-    for part in PARTS:
-        source = REPO / part
-        if source.is_dir():
-            shutil.copytree(source, root / part)
-        else:
-            shutil.copyfile(source, root / part)
-    return root
+    return copy_repository(REPO, root)
 
 
 def new_repository(root: Path) -> Path:

@@ -252,14 +252,14 @@ def test_schema_changes_in_the_repository_set_the_required_bump(two: History, tm
     write_schema(root, "vendors", schema)
     lines = (root / "dataset" / "vendors.csv").read_text().splitlines()
     write_csv(root, "dataset/vendors.csv", [lines[0] + ",website"] + [line + "," for line in lines[1:]])
-    add_resource(root, "systems", {**VENDORS_SCHEMA, "primaryKey": ["vendor_id"]}, VENDORS[:2])
+    add_resource(root, "resellers", VENDORS_SCHEMA, VENDORS[:2])
     refresh(root)
     commit(root, "New field and resource")
     result = cli("diff", "v0.1.1", "HEAD", "--root", str(root))
     assert result.exit_code == 0, result.output
     assert "  minor  vendors.website: new optional field" in result.output
-    assert "  minor  systems: new resource" in result.output
-    assert "  systems: 1 added" in result.output
+    assert "  minor  resellers: new resource" in result.output
+    assert "  resellers: 1 added" in result.output
     assert "Required bump: minor" in result.output
     # No MOD rows for the new column: it is a schema change, not a change to every row.
     assert "~" not in result.output

@@ -107,7 +107,8 @@ def test_the_committed_version_is_valid():
 def test_release_changes_only_the_version_and_the_changelog(two: History):
     assert version_of(two.root) == "0.1.1"
     touched = git(two.root, "show", "--name-only", "--format=", "v0.1.1").split()
-    assert touched == ["CHANGELOG.md", "datapackage.json"]
+    # The data dictionary is generated from datapackage.json by the build, like dataset/ from seeds/.
+    assert touched == ["CHANGELOG.md", "datapackage.json", "docs/data-dictionary.md"]
     # The Python package reads the same version, with the pattern pyproject.toml gives hatch.
     pattern = tomllib.loads((REPO / "pyproject.toml").read_text(encoding="utf-8"))["tool"]["hatch"]["version"]
     assert "version" not in tomllib.loads((REPO / "pyproject.toml").read_text(encoding="utf-8"))["project"]
@@ -244,16 +245,15 @@ def test_zip_entries_are_dated_without_the_clock(two: History, tmp_path: Path):
         infos = archive.infolist()
     assert {info.date_time for info in infos} == {(2025, 3, 1, 0, 0, 0)}  # the CHANGELOG date of 0.1.1
     assert {info.external_attr >> 16 for info in infos} == {0o100644}
-    assert [info.filename for info in infos] == [
-        "faceledger-0.1.1-csv/datapackage.json",
-        "faceledger-0.1.1-csv/document_links.csv",
-        "faceledger-0.1.1-csv/documents.csv",
-        "faceledger-0.1.1-csv/tombstones.csv",
-        "faceledger-0.1.1-csv/vendors.csv",
-        "faceledger-0.1.1-csv/CHANGELOG.md",
-        "faceledger-0.1.1-csv/LICENSE-DATA",
-        "faceledger-0.1.1-csv/changes.csv",
-    ]
+    # The format folder, then the files beside it, each in name order, with the same bytes.
+    inside = sorted((two.second / "csv").iterdir())
+    beside = sorted(
+        p for p in two.second.iterdir() if p.is_file() and p.suffix != ".zip" and p.name != "SHA256SUMS"
+    )
+    assert [info.filename for info in infos] == [f"faceledger-0.1.1-csv/{p.name}" for p in inside + beside]
+    assert {"changes.csv", "CHANGELOG.md", "LICENSE-DATA"} <= {p.name for p in beside}
+    with zipfile.ZipFile(two.second / "faceledger-0.1.1-csv.zip") as archive:
+        assert [archive.read(info) for info in infos] == [p.read_bytes() for p in inside + beside]
     env = {"SOURCE_DATE_EPOCH": "1700000000"}
     assert cli("build", "--root", str(two.root), "--dist", str(tmp_path / "e"), env=env).exit_code == 0
     with zipfile.ZipFile(tmp_path / "e" / "faceledger-0.1.1" / "faceledger-0.1.1-json.zip") as archive:

@@ -84,7 +84,9 @@ def test_a_changed_zip_member_is_named(release: Path):
 def test_a_corrupt_zip_is_named(release: Path):
     archive = release / "faceledger-0.1.1-parquet.zip"
     flip(archive, at=60)  # inside the first member's compressed data
-    expected = "faceledger-0.1.1-parquet.zip:faceledger-0.1.1-parquet/datapackage.json: error corrupt-zip"
+    with zipfile.ZipFile(archive) as opened:
+        first = opened.infolist()[0].filename
+    expected = f"faceledger-0.1.1-parquet.zip:{first}: error corrupt-zip: its CRC does not match its contents"
     assert expected in cli("verify", str(archive)).output
     result = cli("verify", str(release))
     assert result.exit_code == 1

@@ -1,0 +1,79 @@
+"""Keeping private individuals out of the data.
+
+Articles name people (protesters, suspects, reporters) who must never become
+entities or appear in a published quote. The names to keep out are listed in
+PRIVATE_NAMES as SHA-256 digests of the normalized name, so the repository does
+not itself compile a readable list of private people; every run of words in a
+curated cell is hashed the same way and compared with the list.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import unicodedata
+from functools import lru_cache
+from pathlib import Path
+
+from .findings import Finding
+
+PRIVATE_NAMES = "dataset/private-names.txt"
+# The longest name the list can hold, in words; longer runs are never hashed.
+MAX_WORDS = 6
+_WORD = re.compile(r"\w+")
+_DIGEST = re.compile(r"[0-9a-f]{64}")
+
+
+def words(text: str) -> list[str]:
+    return [w.casefold() for w in _WORD.findall(unicodedata.normalize("NFC", text))]
+
+
+def name_digest(name: str) -> str:
+    """The list entry for a name: `python -c "from faceledger.privacy import name_digest as d; print(d('Jane Doe'))"`."""
+    return _digest(" ".join(words(name)))
+
+
+# Short runs ("the", "of the") recur in every cell: hashing each once pays for the cache.
+@lru_cache(maxsize=1 << 16)
+def _digest(run: str) -> str:
+    return hashlib.sha256(run.encode("utf-8")).hexdigest()
+
+
+def read_digests(root: Path) -> tuple[frozenset[str], list[Finding]]:
+    try:
+        lines = (root / PRIVATE_NAMES).read_text(encoding="utf-8").splitlines()
+    except FileNotFoundError:
+        return frozenset(), [
+            Finding(PRIVATE_NAMES, None, "missing-file", "the list of private names to keep out is missing")
+        ]
+    digests, findings = set(), []
+    for number, line in enumerate(lines, start=1):
+        entry = line.split("#", 1)[0].strip()
+        if not entry:
+            continue
+        if _DIGEST.fullmatch(entry):
+            digests.add(entry)
+        else:
+            findings.append(
+                Finding(PRIVATE_NAMES, number, "bad-value", "each entry is a lower-case SHA-256 of a name")
+            )
+    return frozenset(digests), findings
+
+
+def private_names_in(text: str, digests: frozenset[str]) -> list[str]:
+    """The runs of words in `text` that are listed private names."""
+    return list(_private_runs(text, digests)) if digests else []
+
+
+# Curated cells repeat (document ids, kinds, codes, a quote cited for several facts).
+@lru_cache(maxsize=1 << 14)
+def _private_runs(text: str, digests: frozenset[str]) -> tuple[str, ...]:
+    found = []
+    tokens = words(text)
+    for start in range(len(tokens)):
+        run = ""
+        for token in tokens[start : start + MAX_WORDS]:
+            run = f"{run} {token}" if run else token
+            if _digest(run) in digests:
+                found.append(run)
+    return tuple(found)

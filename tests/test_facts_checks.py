@@ -1,0 +1,445 @@
+"""Each check of the curated facts catches its bad input: a finding with code, file, line
+and field, exit code 1, and no release written.
+
+Every test copies the real repository, breaks exactly one thing, and runs the real
+`faceledger build` on it.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from faceledger.cli import app
+from faceledger.privacy import PRIVATE_NAMES, name_digest
+
+REPO = Path(__file__).resolve().parents[1]
+COPIED = ("seeds", "schema", "dataset", "datapackage.json", "CHANGELOG.md", "LICENSE-DATA")
+ORGS, SYSTEMS, CONTRACTS, EVIDENCE = (
+    f"dataset/{n}.csv" for n in ("organizations", "systems", "contracts", "evidence")
+)
+
+
+@pytest.fixture
+def repo(tmp_path: Path) -> Path:
+    root = tmp_path / "repo"
+    root.mkdir()
+    for name in COPIED:
+        source = REPO / name
+        if source.is_dir():
+            shutil.copytree(source, root / name)
+        else:
+            shutil.copyfile(source, root / name)
+    return root
+
+
+def replace(root: Path, rel: str, old: str, new: str) -> int:
+    """Replace the one occurrence of `old`; return the file line the new text starts on."""
+    path = root / rel
+    text = path.read_text(encoding="utf-8")
+    assert text.count(old) == 1, f"{old!r} occurs {text.count(old)} times in {rel}"
+    text = text.replace(old, new)
+    path.write_text(text, encoding="utf-8")
+    return text[: text.index(new)].count("\n") + 1
+
+
+def line_of(root: Path, rel: str, text: str) -> int:
+    content = (root / rel).read_text(encoding="utf-8")
+    assert content.count(text) == 1
+    return content[: content.index(text)].count("\n") + 1
+
+
+def append(root: Path, rel: str, row: str) -> int:
+    path = root / rel
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text + row + "\n", encoding="utf-8")
+    return text.count("\n") + 1
+
+
+def failed_build(root: Path) -> list[dict]:
+    """Run `faceledger build`; it must fail with exit 1 and write no release."""
+    result = CliRunner().invoke(app, ["build", "--root", str(root), "--format", "json"])
+    assert result.exit_code == 1, result.output
+    assert not (root / "dist").exists() or not any((root / "dist").iterdir())
+    return json.loads(result.stdout)
+
+
+def assert_finding(
+    findings: list[dict], code: str, path: str, line: int | None, field: str | None = None, says: str = ""
+) -> dict:
+    for finding in findings:
+        if (
+            (finding["code"], finding["path"], finding["line"]) == (code, path, line)
+            and (field is None or finding["field"] == field)
+            and says in finding["message"]
+        ):
+            assert finding["severity"] == "error"
+            return finding
+    raise AssertionError(
+        f"no {code} at {path}:{line} [{field}] saying {says!r} in:\n" + json.dumps(findings, indent=1)
+    )
+
+
+def test_the_repository_builds(repo: Path) -> None:
+    """The baseline every other test breaks: without the break, build succeeds."""
+    result = CliRunner().invoke(app, ["build", "--root", str(repo)])
+    assert result.exit_code == 0, result.output
+    assert (repo / "dist" / "faceledger-0.1.0" / "SHA256SUMS").is_file()
+
+
+def test_quote_tolerates_whitespace_and_typographic_quotes(repo: Path) -> None:
+    # The document has a curly apostrophe ("Trust Stamp’s"); a straight one and a line break match too.
+    replace(
+        repo,
+        EVIDENCE,
+        "amount,ICE drops $3.9M for Trust Stamp’s facial recognition\n",
+        'amount,"ICE drops $3.9M\nfor  Trust Stamp\'s facial recognition"\n',
+    )
+    result = CliRunner().invoke(app, ["build", "--root", str(repo)])
+    assert result.exit_code == 0, result.output
+
+
+# One break per case: (file, text, replacement, code, field, words the message must contain).
+# The finding must sit on the line of the replacement.
+BREAKS = {
+    "quote not in the document": (
+        EVIDENCE,
+        "org-nec,,,,London Met taps NEC",
+        "org-nec,,,,London Met taps NEC Ltd",
+        "quote-not-found",
+        "quote",
+        "doc-f61ac30f759b96b9",
+    ),
+    "quote with other capitals": (
+        EVIDENCE,
+        "Congress demanded more",
+        "congress demanded more",
+        "quote-not-found",
+        "quote",
+        "different capitals",
+    ),
+    "amount no quote states": (
+        CONTRACTS,
+        ",3750000,9225000,",
+        ",3570000,9225000,",
+        "unsupported-value",
+        "amount",
+        "$3,750,000",
+    ),
+    "total value no quote states": (
+        CONTRACTS,
+        ",3750000,9225000,",
+        ",3750000,9252000,",
+        "unsupported-value",
+        "total_value",
+        "$9,225,000",
+    ),
+    "amount in another currency": (
+        CONTRACTS,
+        ",4200000,,USD,",
+        ",4200000,,GBP,",
+        "unsupported-value",
+        "amount",
+        "4200000 GBP",
+    ),
+    "date no quote states": (
+        CONTRACTS,
+        ",--09-05,",
+        ",--09-06,",
+        "unsupported-value",
+        "award_date",
+        "September 5",
+    ),
+    "a guessed year": (
+        CONTRACTS,
+        ",--09-05,",
+        ",2025-09-05,",
+        "unsupported-value",
+        "award_date",
+        "September 5",
+    ),
+    "publication year not the document's": (
+        CONTRACTS,
+        ",4200000,,USD,2021,",
+        ",4200000,,USD,2020,",
+        "unsupported-value",
+        "award_date",
+        "(2021)",
+    ),
+    "date later than its source": (
+        CONTRACTS,
+        ",4200000,,USD,2021,",
+        ",4200000,,USD,2022,",
+        "future-date",
+        "award_date",
+        "2021-09-27",
+    ),
+    "impossible date": (CONTRACTS, ",--09-05,", ",--09-31,", "bad-date", "award_date", "no day 31"),
+    "precision disagreeing with the date": (
+        CONTRACTS,
+        ",--09-05,day,",
+        ",--09-05,month,",
+        "precision-mismatch",
+        "award_date_precision",
+        "",
+    ),
+    "dangling foreign key": (
+        EVIDENCE,
+        ",con-met-police-nec,,London Met selects",
+        ",con-met-police-ncr,,London Met selects",
+        "foreign-key",
+        "contract_id",
+        "con-met-police-ncr",
+    ),
+    "dangling parent": (
+        ORGS,
+        ",US,org-dhs,",
+        ",US,org-dhs-hq,",
+        "foreign-key",
+        "parent_organization_id",
+        "org-dhs-hq",
+    ),
+    "id off its pattern": (ORGS, "org-nec,", "org-NEC,", "bad-value", "organization_id", "pattern"),
+    "unknown column": (
+        ORGS,
+        "aliases,reference_url\n",
+        "aliases,reference_url,notes\n",
+        "header-mismatch",
+        None,
+        "unknown column(s) notes",
+    ),
+    "a person as an organization": (
+        ORGS,
+        "Trust Stamp,vendor,",
+        "Trust Stamp,person,",
+        "bad-value",
+        "kind",
+        "",
+    ),
+    "unknown currency": (
+        CONTRACTS,
+        ",4200000,,USD,",
+        ",4200000,,USS,",
+        "unknown-code",
+        "currency",
+        "ISO 4217",
+    ),
+    # "UK" is not ISO 3166-1: the United Kingdom is GB.
+    "unknown country": (
+        ORGS,
+        ",police-force,GB,",
+        ",police-force,UK,",
+        "unknown-code",
+        "country",
+        "ISO 3166-1",
+    ),
+    "negative amount": (
+        CONTRACTS,
+        ",4200000,,USD,",
+        ",-4200000,,USD,",
+        "non-positive-amount",
+        "amount",
+        "",
+    ),
+    "amount without currency": (
+        CONTRACTS,
+        ",4200000,,USD,",
+        ",4200000,,,",
+        "missing-currency",
+        "currency",
+        "",
+    ),
+    "total below the amount": (
+        CONTRACTS,
+        ",3750000,9225000,",
+        ",3750000,922500,",
+        "total-below-amount",
+        "total_value",
+        "",
+    ),
+    "terms on a customer row": (
+        CONTRACTS,
+        "customer,org-nasa,,org-clearview-ai,,,",
+        "customer,org-nasa,,org-clearview-ai,,1000,",
+        "relationship-mismatch",
+        "amount",
+        "",
+    ),
+    "contract without a vendor": (
+        CONTRACTS,
+        "contract,org-met-police,,org-nec,",
+        "contract,org-met-police,,,",
+        "relationship-mismatch",
+        "vendor_organization_id",
+        "",
+    ),
+    "purpose not in the quote's words": (
+        CONTRACTS,
+        "AI-powered facial recognition at migrant",
+        "AI facial recognition in migrant",
+        "unsupported-value",
+        "purpose",
+        "",
+    ),
+    "party the quotes do not name": (
+        CONTRACTS,
+        "contract,org-met-police,,org-nec,",
+        "contract,org-met-police,,org-clearview-ai,",
+        "unsupported-value",
+        "vendor_organization_id",
+        "Clearview AI / Clearview",
+    ),
+    "proper name the quotes do not give": (
+        SYSTEMS,
+        ",Mobile Fortify,proper,",
+        ",Mobile Fortress,proper,",
+        "unsupported-value",
+        "name",
+        "",
+    ),
+    "evidence for two facts": (
+        EVIDENCE,
+        "ev-nec-taps,doc-f61ac30f759b96b9,org-nec,,,",
+        "ev-nec-taps,doc-f61ac30f759b96b9,org-nec,,con-met-police-nec,",
+        "evidence-target",
+        None,
+        "",
+    ),
+    "evidence for a field the fact lacks": (
+        EVIDENCE,
+        "con-met-police-nec,amount|award_date,",
+        "con-met-police-nec,amout|award_date,",
+        "unknown-field",
+        "fields",
+        "amout",
+    ),
+    "parent in a cycle": (
+        ORGS,
+        "government-agency,US,,DHS,",
+        "government-agency,US,org-hsi,DHS,",
+        "parent-cycle",
+        "parent_organization_id",
+        "",
+    ),
+    "system with neither vendor nor operator": (
+        SYSTEMS,
+        "proper,programme,,org-ice,",
+        "proper,programme,,,",
+        "system-without-party",
+        None,
+        "",
+    ),
+}
+
+
+@pytest.mark.parametrize(
+    ("rel", "old", "new", "code", "field", "says"), list(BREAKS.values()), ids=list(BREAKS)
+)
+def test_bad_input(repo: Path, rel: str, old: str, new: str, code: str, field: str | None, says: str) -> None:
+    line = replace(repo, rel, old, new)
+    assert_finding(failed_build(repo), code, rel, line, field, says)
+
+
+def test_a_bound_is_not_an_amount(repo: Path) -> None:
+    # "nearly four million dollars" says the amount is below a figure, in words: no amount at all.
+    line = replace(repo, CONTRACTS, ",3750000,9225000,", ",4000000,9225000,")
+    replace(
+        repo,
+        EVIDENCE,
+        "ev-ice-clearview-ai-hsi-buyer,doc-5e364076180ccc23,,,con-ice-clearview-ai-hsi,,",
+        "ev-ice-clearview-ai-hsi-buyer,doc-5e364076180ccc23,,,con-ice-clearview-ai-hsi,amount,",
+    )
+    assert_finding(failed_build(repo), "unsupported-value", CONTRACTS, line, "amount", "no amount in figures")
+
+
+def test_amount_without_a_quote_for_it(repo: Path) -> None:
+    replace(repo, EVIDENCE, "con-met-police-nec,amount|award_date,", "con-met-police-nec,award_date,")
+    line = line_of(repo, CONTRACTS, "con-met-police-nec,")
+    assert_finding(failed_build(repo), "unsupported-value", CONTRACTS, line, "amount", "no quote is cited")
+
+
+def test_duplicate_id(repo: Path) -> None:
+    line = append(repo, SYSTEMS, "sys-ice-mobile-fortify,Mobile Fortify,proper,programme,,org-ice,,")
+    assert_finding(failed_build(repo), "duplicate-key", SYSTEMS, line, "system_id", "already used on line 4")
+
+
+def test_malformed_row(repo: Path) -> None:
+    line = append(repo, CONTRACTS, "con-broken,contract,org-ice")
+    assert_finding(failed_build(repo), "malformed-row", CONTRACTS, line)
+
+
+def test_fact_without_evidence(repo: Path) -> None:
+    replace(repo, EVIDENCE, "ev-nec-taps,doc-f61ac30f759b96b9,org-nec,", "ev-nec-taps,doc-f61ac30f759b96b9,,")
+    assert_finding(failed_build(repo), "no-evidence", ORGS, line_of(repo, ORGS, "org-nec,"))
+
+
+def test_country_and_parent_need_a_source(repo: Path) -> None:
+    line = replace(repo, ORGS, "Customs Enforcement,https://www.ice.gov/about-ice", "Customs Enforcement,")
+    findings = failed_build(repo)
+    assert_finding(findings, "unsupported-value", ORGS, line, "country", "reference_url")
+    assert_finding(findings, "unsupported-value", ORGS, line, "parent_organization_id", "reference_url")
+
+
+def test_listed_private_person_as_an_entity(repo: Path) -> None:
+    with (repo / PRIVATE_NAMES).open("a", encoding="utf-8") as handle:
+        handle.write(name_digest("Jane Example") + "\n")
+    line = append(repo, ORGS, "org-jane-example,Jane Example,vendor,,,,")
+    findings = failed_build(repo)
+    assert_finding(findings, "private-person", ORGS, line, "name", "jane example")
+    assert_finding(findings, "private-person", ORGS, line, "organization_id")
+
+
+def test_listed_private_person_in_a_quote(repo: Path) -> None:
+    # The sentence is taken from the seed so that no private name is written in this file.
+    text = (repo / "seeds/004_2521c0302a7bf621.txt").read_text(encoding="utf-8")
+    start = text.index("Authorities arrested")
+    sentence = text[start : text.index(".", start) + 1]
+    line = append(repo, EVIDENCE, f'ev-ice-arrest,doc-5e364076180ccc23,org-ice,,,,"{sentence}"')
+    assert_finding(failed_build(repo), "private-person", EVIDENCE, line, "quote")
+
+
+def test_private_names_list_is_required(repo: Path) -> None:
+    (repo / PRIVATE_NAMES).unlink()
+    assert_finding(failed_build(repo), "missing-file", PRIVATE_NAMES, None)
+
+
+def test_validate_reports_the_same_and_exits_1(repo: Path) -> None:
+    line = replace(repo, CONTRACTS, ",3750000,9225000,", ",3570000,9225000,")
+    result = CliRunner().invoke(app, ["validate", "--root", str(repo), "--format", "json"])
+    assert result.exit_code == 1
+    assert_finding(json.loads(result.stdout), "unsupported-value", CONTRACTS, line, "amount")
+    assert not (repo / "dist").exists()
+
+
+@pytest.mark.parametrize(
+    ("old", "new"),
+    [
+        ('{"match": "amount", "currency": "currency"}', '{"match": "amout", "currency": "currency"}'),
+        ('"x-faceledger-standard": "ISO 4217"', '"x-faceledger-standard": "ISO 4127"'),
+        ('"basis": "award_date_source"', '"basis": "award_date_basis"'),
+    ],
+    ids=["unknown match", "unknown standard", "rule naming a missing field"],
+)
+def test_schema_annotation_the_checks_cannot_follow(repo: Path, old: str, new: str) -> None:
+    text = (repo / "schema/contracts.json").read_text(encoding="utf-8")
+    assert old in text
+    (repo / "schema/contracts.json").write_text(text.replace(old, new, 1), encoding="utf-8")
+    assert_finding(failed_build(repo), "invalid-schema", "schema/contracts.json", None)
+
+
+def test_schema_frictionless_refuses_is_a_finding(repo: Path) -> None:
+    # Our reader applies a pattern to each list item; frictionless refuses to load the schema at all.
+    path = repo / "schema/evidence.json"
+    text = path.read_text(encoding="utf-8")
+    old = '"delimiter": "|",'
+    assert text.count(old) == 1
+    path.write_text(text.replace(old, old + ' "constraints": {"pattern": "[a-z_]+"},'), encoding="utf-8")
+    result = CliRunner().invoke(app, ["validate", "--root", str(repo), "--format", "json"])
+    assert result.exit_code == 1, result.output
+    assert_finding(
+        json.loads(result.stdout), "frictionless-schema-error", "datapackage.json", None, says="pattern"
+    )
