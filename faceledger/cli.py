@@ -153,7 +153,7 @@ def diff_command(
         before = snapshots.read(old, root) if old else snapshots.last_release(root, after.version)
     except BuildFailed as failed:
         raise typer.Exit(report(failed.findings, output) or 1) from None
-    if before.version is None:
+    if old is None and before.version is None:
         typer.echo(f"no earlier release to compare {after.label} with (no vX.Y.Z tag in {root})", err=True)
         raise typer.Exit(0)
     changes = diff.compare(before, after)

@@ -39,10 +39,12 @@ class ResourceChanges:
     # Why each removed key went (from its tombstone), and why rows were not compared one by one.
     reasons: dict[str, str] = field(default_factory=dict)
     note: str | None = None
+    # For rows that could not be compared one by one: do the tables differ at all?
+    unmatched: bool = False
 
     @property
     def changed(self) -> bool:
-        return bool(self.added or self.removed or self.modified or self.renamed)
+        return bool(self.added or self.removed or self.modified or self.renamed or self.unmatched)
 
     def counts(self) -> dict[str, int]:
         return {
@@ -98,7 +100,8 @@ def compare_rows(name: str, old: Snapshot, new: Snapshot) -> tuple[ResourceChang
     old_schema, new_schema = old.schemas[name], new.schemas[name]
     key = primary_key(new_schema)
     if not key:
-        return ResourceChanges(name, note="no primary key: rows not compared"), []
+        unmatched = not _same_rows(old_table, new_table)
+        return ResourceChanges(name, note="no primary key: rows not compared", unmatched=unmatched), []
     old_types, new_types = _types(old_schema), _types(new_schema)
     if key != primary_key(old_schema) or any(old_types.get(k) != new_types[k] for k in key):
         note = "primary key changed: every row is listed as removed and added"
@@ -120,7 +123,8 @@ def compare_rows(name: str, old: Snapshot, new: Snapshot) -> tuple[ResourceChang
         if pc.count_distinct(keys).as_py() != len(keys)
     ]
     if problems:
-        return ResourceChanges(name, note="duplicate keys: rows not compared"), problems
+        unmatched = not _same_rows(old_table, new_table)
+        return ResourceChanges(name, note="duplicate keys: rows not compared", unmatched=unmatched), problems
     joined = pa.table({"key": old_keys, "old": np.arange(len(old_keys))}).join(
         pa.table({"key": new_keys, "new": np.arange(len(new_keys))}), "key", join_type="full outer"
     )
@@ -178,6 +182,15 @@ def differs(a: pa.ChunkedArray, b: pa.ChunkedArray) -> pa.ChunkedArray:
 
 def _list_text(column: pa.ChunkedArray) -> pa.ChunkedArray:
     return pc.fill_null(pc.binary_join(column.cast(pa.list_(pa.string())), "\x1f"), "")
+
+
+def _same_rows(old: pa.Table, new: pa.Table) -> bool:
+    if old.column_names != new.column_names or old.num_rows != new.num_rows:
+        return False
+    try:
+        return old.cast(new.schema).equals(new)
+    except (pa.ArrowInvalid, pa.ArrowNotImplementedError):  # a type changed
+        return False
 
 
 def _types(schema: TableSchema) -> dict[str, pa.DataType]:

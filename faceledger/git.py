@@ -35,6 +35,14 @@ def is_repository(root: Path) -> bool:
         return False
 
 
+def is_commit(root: Path, ref: str) -> bool:
+    try:
+        run(root, "rev-parse", "--verify", "--quiet", f"{ref}^{{commit}}")
+    except GitError:
+        return False
+    return True
+
+
 def release_tags(root: Path) -> dict[Version, str]:
     """Tags named v<MAJOR.MINOR.PATCH>, by version; other tags are not releases."""
     tags = {}

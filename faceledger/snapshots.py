@@ -73,12 +73,13 @@ def read(source: str, root: Path) -> Snapshot:
     path = Path(source)
     if path.exists():
         return read_folder(path)
+    if not git.is_commit(root, source):
+        message = f"neither a folder nor a git ref of the repository in {root}"
+        raise BuildFailed([Finding(source, None, "unknown-version", message)])
     try:
         return read_ref(root, source)
     except git.GitError as exc:
-        raise BuildFailed(
-            [Finding(source, None, "unknown-version", f"neither a folder nor a git ref in {root}: {exc}")]
-        ) from None
+        raise BuildFailed([Finding(source, None, "unreadable-version", str(exc))]) from None
 
 
 def read_folder(path: Path) -> Snapshot:

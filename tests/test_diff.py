@@ -321,7 +321,7 @@ def test_check_version_against_the_required_bump(two: History, tmp_path: Path, v
 def test_unknown_source_is_a_finding_not_a_traceback(two: History):
     result = cli("diff", "v9.9.9", "--root", str(two.root))
     assert result.exit_code == 1
-    assert "v9.9.9: error unknown-version: neither a folder nor a git ref" in result.output
+    assert "v9.9.9: error unknown-version: neither a folder nor a git ref of the repository" in result.output
 
 
 def test_release_folder_missing_a_file_is_a_finding(two: History, tmp_path: Path):
@@ -344,3 +344,46 @@ def test_lists_compare_by_value_and_empty_equals_missing():
     n = pa.chunked_array([pa.array([1.0, float("nan"), None, 2.0])])
     m = pa.chunked_array([pa.array([1.0, float("nan"), 3.0, None])])
     assert diff.differs(n, m).to_pylist() == [False, False, True, True]
+
+
+def snapshot(label: str, schema: dict, rows: list[dict]) -> snapshots.Snapshot:
+    import pyarrow as pa
+
+    from faceledger.schemas import arrow_schema
+
+    descriptor = {"version": "1.0.0", "resources": [{"name": "t", "path": "t.csv"}]}
+    table = pa.Table.from_pylist(rows, schema=arrow_schema(schema))
+    return snapshots.Snapshot(label, descriptor, {"t": schema}, {"t": table})
+
+
+PAIRS = {
+    "fields": [
+        {"name": "a", "type": "string"},
+        {"name": "b", "type": "integer"},
+        {"name": "note", "type": "string"},
+    ],
+    "primaryKey": ["a", "b"],
+}
+
+
+def test_composite_keys_join_their_values():
+    old = snapshot("old", PAIRS, [{"a": "x", "b": 1, "note": "n"}, {"a": "x", "b": 2, "note": "n"}])
+    new = snapshot("new", PAIRS, [{"a": "x", "b": 1, "note": "m"}, {"a": "y", "b": 2, "note": "n"}])
+    rows = diff.change_rows(diff.compare(old, new))
+    assert rows == [("t", "MOD", "x|1", "note", ""), ("t", "DEL", "x|2", "", ""), ("t", "ADD", "y|2", "", "")]
+
+
+@pytest.mark.parametrize(
+    ("schema", "note", "problem"),
+    [
+        ({**PAIRS, "primaryKey": []}, "no primary key: rows not compared", None),
+        (PAIRS, "duplicate keys: rows not compared", "duplicate-key"),
+    ],
+)
+def test_rows_that_cannot_be_matched_still_count_as_a_change(schema, note, problem):
+    rows = [{"a": "x", "b": 1, "note": "n"}, {"a": "x", "b": 1, "note": "n"}]
+    same = diff.compare(snapshot("old", schema, rows), snapshot("new", schema, rows))
+    other = diff.compare(snapshot("old", schema, rows), snapshot("new", schema, rows[:1]))
+    assert same.data[0].note == other.data[0].note == note
+    assert (same.required, other.required) == (Level.NONE, Level.PATCH)
+    assert [p.code for p in other.problems] == ([problem] if problem else [])
