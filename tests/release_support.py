@@ -69,9 +69,14 @@ VENDORS = [
 TOMBSTONES_HEADER = "resource,id,status,replaced_by,last_version,reason"
 
 
-def cli(*args: str, env: dict[str, str] | None = None):
-    """Run the faceledger command in-process; returns the click result (exit_code, output)."""
-    return CliRunner().invoke(app, list(args), env=env, catch_exceptions=False)
+def cli(*args: str, env: dict[str, str | None] | None = None):
+    """Run the faceledger command in-process; returns the click result (exit_code, output).
+
+    SOURCE_DATE_EPOCH is unset unless a test sets it: release dates then come from the commits.
+    """
+    return CliRunner().invoke(
+        app, list(args), env={"SOURCE_DATE_EPOCH": None, **(env or {})}, catch_exceptions=False
+    )
 
 
 def git(root: Path, *args: str) -> str:
