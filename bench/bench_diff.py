@@ -25,6 +25,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pyarrow as pa
+from timing import interleaved
 
 from faceledger import diff, snapshots
 from faceledger.package import Package
@@ -146,12 +147,6 @@ def package(root: Path, version: str, rows: dict[str, list[dict]]) -> Package:
     return Package(root, descriptor, schemas, tables)
 
 
-def timed(command: list[str]) -> float:
-    start = time.perf_counter()
-    subprocess.run(command, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    return time.perf_counter() - start
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--documents", type=int, default=100_000)
@@ -203,12 +198,7 @@ def main() -> None:
             "faceledger diff OLD NEW --format json": [*cli, str(first), str(second), "--format", "json"],
             "faceledger diff OLD/csv NEW/csv": [*cli, str(first / "csv"), str(second / "csv")],
         }
-        timings: dict[str, list[float]] = {name: [] for name in cases}
-        for command in cases.values():  # warm-up: page cache, .pyc files
-            timed(command)
-        for _ in range(args.runs):
-            for name, command in cases.items():
-                timings[name].append(timed(command))
+        timings = interleaved(cases, args.runs)
 
         in_process = []
         for _ in range(args.runs):

@@ -1,1 +1,64 @@
-"""FaceLedger: government facial-recognition procurement as an open dataset."""
+"""FaceLedger: government facial-recognition procurement as an open dataset.
+
+`faceledger.load(name)` returns a resource of the data bundled with this
+version of the package; `faceledger.resources()` names them. Importing the
+package is cheap: pyarrow and friends are imported by the first call that needs them.
+"""
+
+import sys
+import types
+
+from . import loader
+from .joins import NoLink, join
+from .loader import (
+    DataNotBuilt,
+    MissingExtra,
+    UnknownResource,
+    data_dir,
+    info,
+    load,
+    package,
+    path,
+    resources,
+    schema,
+)
+
+__all__ = [
+    "DataNotBuilt",
+    "MissingExtra",
+    "NoLink",
+    "UnknownResource",
+    "__version__",
+    "data_dir",
+    "info",
+    "join",
+    "load",
+    "package",
+    "path",
+    "resources",
+    "schema",
+]
+
+
+def __getattr__(name: str) -> str:
+    # Read on first use, from the bundled datapackage.json: one version, one place.
+    if name == "__version__":
+        from .loader import version
+
+        return version()
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+class _FaceLedger(types.ModuleType):
+    """The faceledger module, whose `package` stays the function though package.py is a submodule.
+
+    Importing a submodule sets the parent's attribute of that name, which would
+    replace `faceledger.package()` with faceledger/package.py as soon as anything
+    imported it. Code that wants the module imports from `faceledger.package`,
+    which reads sys.modules, never this attribute.
+    """
+
+    package = property(lambda self: loader.package, lambda self, value: None)
+
+
+sys.modules[__name__].__class__ = _FaceLedger

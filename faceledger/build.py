@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from . import dictionary, snapshots
+from .bundle import source_bundle, write_bundle
 from .diff import Diff, compare
 from .exporters import csv as csv_exporter
 from .findings import BuildFailed, Finding, errors
@@ -22,6 +23,7 @@ from .release import dump_json, write_release
 class BuildResult:
     package: Package
     release: Path | None = None
+    bundle: Path | None = None
     changed: list[str] = field(default_factory=list)
     findings: list[Finding] = field(default_factory=list)
     changes: Diff | None = None
@@ -122,4 +124,8 @@ def build(
     # `faceledger release` and `diff --check-version` refuse these; a build only reports them.
     result.findings += [replace(problem, severity="warning") for problem in result.changes.problems]
     result.release = write_release(package, dist if dist is not None else root / "dist", result.changes)
+    bundle = source_bundle(root)
+    if bundle is not None:
+        # A source checkout: refresh the data `import faceledger` loads (editable installs).
+        result.bundle = write_bundle(package, result.release, bundle)
     return result

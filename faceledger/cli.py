@@ -105,6 +105,8 @@ def build_command(
     for rel in result.changed:
         typer.echo(f"updated {rel}", err=True)
     typer.echo(f"release written to {result.release}", err=True)
+    if result.bundle is not None:
+        typer.echo(f"package data written to {result.bundle}", err=True)
     raise typer.Exit(code)
 
 
@@ -226,6 +228,56 @@ def verify_command(
     if code == 0:
         typer.echo(f"{path}: every file matches", err=True)
     raise typer.Exit(code)
+
+
+def _loader_failure(exc: Exception) -> typer.Exit:
+    """A loader error as a message and exit code: 2 for a name the user got wrong, 1 otherwise."""
+    from .loader import UnknownResource
+
+    typer.echo(f"error: {exc}", err=True)
+    return typer.Exit(2 if isinstance(exc, UnknownResource) else 1)
+
+
+@app.command("info")
+def info_command(output: FormatOption = OutputFormat.text) -> None:
+    """Show the installed dataset: version, where its files are, and each resource's row count."""
+    from .loader import DataNotBuilt, info
+
+    try:
+        summary = info()
+    except DataNotBuilt as exc:
+        raise _loader_failure(exc) from None
+    if output is OutputFormat.json:
+        typer.echo(json.dumps(summary, indent=2, ensure_ascii=False))
+        return
+    typer.echo(f"faceledger {summary['version']}")
+    typer.echo(f"data: {summary['data']}")
+    width = max((len(r["name"]) for r in summary["resources"]), default=0)
+    for resource in summary["resources"]:
+        rows = "?" if resource["rows"] is None else resource["rows"]
+        typer.echo(f"  {resource['name']:<{width}}  {rows:>8} rows  {resource['title']}")
+
+
+@app.command("export")
+def export_command(
+    name: Annotated[str, typer.Argument(help="A resource name; `faceledger info` lists them.")],
+    data_format: Annotated[
+        str, typer.Option("--format", help="A release format: csv, parquet or json.")
+    ] = "csv",
+    output: Annotated[
+        str, typer.Option("--output", "-o", help="A file to write, or - for standard output.")
+    ] = "-",
+) -> None:
+    """Write one resource of the installed dataset as CSV, Parquet or JSON, as in the release."""
+    from .export import export
+
+    try:
+        export(name, data_format, output)
+    except (LookupError, ImportError, OSError) as exc:
+        raise _loader_failure(exc) from None
+    except ValueError as exc:
+        typer.echo(f"error: {exc}", err=True)
+        raise typer.Exit(2) from None
 
 
 def main() -> None:  # pragma: no cover - console entry point

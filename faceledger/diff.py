@@ -13,7 +13,6 @@ import io
 from dataclasses import dataclass, field
 from typing import Any
 
-import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
@@ -125,8 +124,8 @@ def compare_rows(name: str, old: Snapshot, new: Snapshot) -> tuple[ResourceChang
     if problems:
         unmatched = not _same_rows(old_table, new_table)
         return ResourceChanges(name, note="duplicate keys: rows not compared", unmatched=unmatched), problems
-    joined = pa.table({"key": old_keys, "old": np.arange(len(old_keys))}).join(
-        pa.table({"key": new_keys, "new": np.arange(len(new_keys))}), "key", join_type="full outer"
+    joined = pa.table({"key": old_keys, "old": _positions(len(old_keys))}).join(
+        pa.table({"key": new_keys, "new": _positions(len(new_keys))}), "key", join_type="full outer"
     )
     changes = ResourceChanges(
         name,
@@ -182,6 +181,11 @@ def differs(a: pa.ChunkedArray, b: pa.ChunkedArray) -> pa.ChunkedArray:
 
 def _list_text(column: pa.ChunkedArray) -> pa.ChunkedArray:
     return pc.fill_null(pc.binary_join(column.cast(pa.list_(pa.string())), "\x1f"), "")
+
+
+def _positions(count: int) -> pa.Array:
+    # pyarrow has no arange, and numpy is not a dependency of ours.
+    return pa.array(range(count), pa.int64())
 
 
 def _same_rows(old: pa.Table, new: pa.Table) -> bool:

@@ -19,6 +19,8 @@ import os
 import shutil
 import tempfile
 import zipfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -74,6 +76,8 @@ def format_descriptor(package: Package, exporter: Any, folder: Path) -> dict[str
                 **exporter.descriptor_extras(),
                 "bytes": path.stat().st_size,
                 "hash": "sha256:" + sha256_file(path),
+                # frictionless checks `rows` too; loaders and readers can check completeness with it.
+                "rows": package.tables[name].data.num_rows,
                 "schema": adjust(schema) if adjust else schema,
             }
         )
@@ -138,13 +142,11 @@ def write_zip(folder: Path, fmt: str, release: str, stamp: datetime) -> None:
 
 def write_release(package: Package, dist: Path, changes: Diff | None = None) -> Path:
     """Write the release; `changes` is the diff from the previous release (else everything is new)."""
-    dist.mkdir(parents=True, exist_ok=True)
     final = dist / release_name(package)
     stamp = release_time(package)
     if changes is None:
         changes = compare(Snapshot("no earlier release"), from_package(package))
-    staging = Path(tempfile.mkdtemp(prefix=f".{final.name}.", dir=dist))
-    try:
+    with staged_folder(final) as staging:
         for exporter in EXPORTERS:
             write_format(package, exporter, staging / exporter.FORMAT)
         for source, target in RELEASE_EXTRAS:
@@ -154,12 +156,21 @@ def write_release(package: Package, dist: Path, changes: Diff | None = None) -> 
         for exporter in EXPORTERS:
             write_zip(staging, exporter.FORMAT, final.name, stamp)
         write_checksums(staging)
+    return final
+
+
+@contextmanager
+def staged_folder(final: Path) -> Iterator[Path]:
+    """A new folder beside `final` that replaces it when the block succeeds and is removed when it fails."""
+    final.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=f".{final.name}.", dir=final.parent))
+    try:
+        yield staging
         staging.chmod(0o755)
         replace_folder(staging, final)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
-    return final
 
 
 def replace_folder(new: Path, final: Path) -> None:

@@ -32,8 +32,20 @@ READING = (
     "groupChar",
     "bareNumber",
 )
-# Descriptor properties that say where or how a file is stored, not what it holds.
-STORAGE = {"path", "schema", "bytes", "hash", "format", "mediatype", "encoding", "dialect", "type", "scheme"}
+# Descriptor properties that say where or how a file is stored, or count it, not what it holds.
+STORAGE = {
+    "path",
+    "schema",
+    "bytes",
+    "hash",
+    "rows",
+    "format",
+    "mediatype",
+    "encoding",
+    "dialect",
+    "type",
+    "scheme",
+}
 LOWER_BOUNDS = {"minimum", "exclusiveMinimum", "minLength"}
 UPPER_BOUNDS = {"maximum", "exclusiveMaximum", "maxLength"}
 

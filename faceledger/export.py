@@ -1,0 +1,47 @@
+"""`faceledger export`: one bundled resource, written by the release's own exporters."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import sys
+import tempfile
+from pathlib import Path
+
+from . import loader
+
+
+def export(name: str, data_format: str = "csv", output: str | Path = "-") -> Path | None:
+    """Write resource `name` in `data_format` to the file `output`, or to standard output for "-".
+
+    The bytes are those of the release's file of that format. Returns the file written, if any.
+    """
+    from .exporters import EXPORTERS
+
+    exporters = {exporter.FORMAT: exporter for exporter in EXPORTERS}
+    if data_format not in exporters:
+        raise ValueError(f"unknown format {data_format!r}; the formats are: {', '.join(exporters)}")
+    exporter = exporters[data_format]
+    textual = exporter.MEDIATYPE.startswith("text/") or exporter.MEDIATYPE.endswith("json")
+    if str(output) == "-" and not textual and sys.stdout.isatty():
+        raise ValueError(f"{data_format} is binary: give --output FILE or redirect standard output")
+    schema = loader.schema(name)
+    table = loader.read(name)
+    if str(output) == "-":
+        with tempfile.TemporaryDirectory(prefix="faceledger-export-") as folder:
+            written = Path(folder) / f"{name}{exporter.SUFFIX}"
+            exporter.write(table, schema, written)
+            sys.stdout.flush()
+            with written.open("rb") as handle:
+                shutil.copyfileobj(handle, sys.stdout.buffer)
+            sys.stdout.buffer.flush()
+        return None
+    # Written beside the target and renamed, so a failure never leaves half a file.
+    target = Path(output)
+    temp = target.with_name(f".{target.name}.tmp")
+    try:
+        exporter.write(table, schema, temp)
+        os.replace(temp, target)
+    finally:
+        temp.unlink(missing_ok=True)
+    return target

@@ -1,0 +1,179 @@
+"""Reading the data bundled with the package: `faceledger.load("documents")` and friends.
+
+Everything is generic over the resources the bundled datapackage.json lists.
+Only the standard library is imported at module level so that `import
+faceledger` stays fast; pyarrow, pandas, polars and frictionless are imported
+by the call that needs them.
+"""
+
+from __future__ import annotations
+
+import importlib
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Literal
+
+from . import bundle
+
+if TYPE_CHECKING:
+    import frictionless
+    import pyarrow as pa
+
+Flavour = Literal["arrow", "pandas", "polars"]
+FLAVOURS: tuple[str, ...] = ("arrow", "pandas", "polars")
+# The optional extra that installs each flavour's library.
+EXTRAS = {"pandas": "pandas", "polars": "polars"}
+
+# Where the data is read from; tests point this at a bundle they build.
+DATA = bundle.PACKAGE_DATA
+
+
+class UnknownResource(KeyError):
+    """No resource of that name; the message lists the names there are."""
+
+    def __init__(self, name: str, valid: list[str]):
+        super().__init__(f"no resource named {name!r}; the resources are: {', '.join(valid)}")
+        self.name = name
+        self.valid = valid
+
+    def __str__(self) -> str:  # KeyError would show the message in quotes
+        return str(self.args[0])
+
+
+class MissingExtra(ImportError):
+    """The library for the requested flavour is not installed."""
+
+
+class DataNotBuilt(FileNotFoundError):
+    """The package has no bundled data: a source checkout where `faceledger build` has not run."""
+
+
+def data_dir() -> Path:
+    return DATA
+
+
+def descriptor() -> dict[str, Any]:
+    """The bundled datapackage.json: the Parquet release's descriptor."""
+    import json  # not at module level: it and the re module it imports are most of `import faceledger`
+
+    path = data_dir() / "datapackage.json"
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise DataNotBuilt(
+            f"no bundled data in {path.parent}: in a source checkout (editable install), "
+            "run `faceledger build` to create it"
+        ) from None
+
+
+def version() -> str:
+    """The dataset version, which is also the package version."""
+    try:
+        return str(descriptor()["version"])
+    except DataNotBuilt:
+        from importlib.metadata import version as installed_version
+
+        return installed_version("faceledger")
+
+
+def resources() -> list[str]:
+    """Names of the bundled resources, in datapackage.json order."""
+    return [r["name"] for r in descriptor()["resources"]]
+
+
+def resource(name: str) -> dict[str, Any]:
+    """The bundled descriptor entry of one resource (path, bytes, hash, rows, schema)."""
+    entries = descriptor()["resources"]
+    for entry in entries:
+        if entry["name"] == name:
+            return entry
+    raise UnknownResource(name, [r["name"] for r in entries])
+
+
+def path(name: str) -> Path:
+    """The bundled Parquet file of a resource, for tools that read Parquet themselves (DuckDB, polars)."""
+    return data_dir() / resource(name)["path"]
+
+
+def schema(name: str) -> dict[str, Any]:
+    """The resource's Table Schema: fields with types and descriptions, primary and foreign keys."""
+    import json
+
+    resource(name)
+    return json.loads((data_dir() / bundle.SCHEMA_DIR / f"{name}.json").read_text(encoding="utf-8"))
+
+
+def info() -> dict[str, Any]:
+    """The installed dataset at a glance: version, data folder, and each resource's rows and file."""
+    entries = descriptor()["resources"]
+    return {
+        "version": version(),
+        "data": str(data_dir()),
+        "resources": [
+            {
+                "name": r["name"],
+                "title": r.get("title", ""),
+                "rows": r.get("rows"),
+                "path": str(path(r["name"])),
+            }
+            for r in entries
+        ],
+    }
+
+
+def library(flavour: str) -> Any:
+    """The module that turns Arrow tables into `flavour` frames, imported now."""
+    if flavour not in FLAVOURS:
+        raise ValueError(f"as_ must be one of {', '.join(map(repr, FLAVOURS))}, not {flavour!r}")
+    if flavour == "arrow":
+        return None
+    try:
+        return importlib.import_module(flavour)
+    except ImportError as exc:
+        extra = EXTRAS[flavour]
+        raise MissingExtra(
+            f"as_={flavour!r} needs {flavour}, which is not installed: pip install 'faceledger[{extra}]'"
+        ) from exc
+
+
+def convert(table: pa.Table, flavour: str) -> Any:
+    module = library(flavour)
+    if flavour == "pandas":
+        return table.to_pandas()
+    if flavour == "polars":
+        return module.from_arrow(table)
+    return table
+
+
+def read(name: str) -> pa.Table:
+    # ParquetFile rather than pq.read_table: read_table imports pyarrow.dataset, which
+    # costs about 0.3 s the first time and buys nothing for one local file.
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    from .schemas import arrow_schema
+
+    with pq.ParquetFile(path(name)) as handle:
+        table = handle.read()
+    target = arrow_schema(schema(name)).with_metadata(table.schema.metadata)
+    if table.schema.equals(target, check_metadata=True):
+        return table
+    # Parquet readers call list items "element": relabel them as the Table Schema's Arrow types do.
+    # A zero-copy view, where Table.cast would import pyarrow.compute (about 50 ms) to do the same.
+    columns = [
+        pa.chunked_array([chunk.view(field.type) for chunk in table.column(i).chunks], type=field.type)
+        for i, field in enumerate(target)
+    ]
+    return pa.Table.from_arrays(columns, schema=target)
+
+
+def load(name: str, *, as_: Flavour = "arrow") -> Any:
+    """One resource as an Arrow table (default), a pandas DataFrame or a polars DataFrame."""
+    library(as_)  # a missing extra fails before any reading
+    return convert(read(name), as_)
+
+
+def package() -> frictionless.Package:
+    """A frictionless Package over the bundled datapackage.json and Parquet files."""
+    import frictionless
+
+    return frictionless.Package(str(data_dir() / "datapackage.json"))
