@@ -6,12 +6,13 @@ import hashlib
 import json
 import os
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from . import dictionary
+from . import dictionary, snapshots
 from .bundle import source_bundle, write_bundle
+from .diff import Diff, compare
 from .exporters import csv as csv_exporter
 from .findings import BuildFailed, Finding, errors
 from .package import DERIVED, DESCRIPTOR, Package, assemble
@@ -25,6 +26,7 @@ class BuildResult:
     bundle: Path | None = None
     changed: list[str] = field(default_factory=list)
     findings: list[Finding] = field(default_factory=list)
+    changes: Diff | None = None
 
 
 def repository_files(package: Package) -> dict[str, bytes]:
@@ -79,13 +81,19 @@ def build(
     dist: Path | None = None,
     check: bool = False,
     track: Callable[[Iterable[Any], int], Iterable[Any]] | None = None,
+    previous: str | snapshots.Snapshot | None = None,
+    package: Package | None = None,
 ) -> BuildResult:
     """Build from the repository at `root`.
 
     With `check`, write nothing and report the files that a build would change.
     Raises BuildFailed when the input has errors; nothing is written then.
+    `previous` is the release that changes.csv is written against: a folder, a
+    git ref or a snapshot; by default the latest release tag (see snapshots.last_release).
+    `package` is the package already assembled from `root`, if the caller has it.
     """
-    package = assemble(root, track=track)
+    if package is None:
+        package = assemble(root, track=track)
     if errors(package.findings):
         raise BuildFailed(package.findings)
     files = repository_files(package)
@@ -108,7 +116,14 @@ def build(
     if changed:
         write_files(root, files, changed)
     package.descriptor = json.loads(files[DESCRIPTOR])
-    result.release = write_release(package, dist if dist is not None else root / "dist")
+    if not isinstance(previous, snapshots.Snapshot):
+        previous = (
+            snapshots.read(previous, root) if previous else snapshots.last_release(root, package.version)
+        )
+    result.changes = compare(previous, snapshots.from_package(package))
+    # `faceledger release` and `diff --check-version` refuse these; a build only reports them.
+    result.findings += [replace(problem, severity="warning") for problem in result.changes.problems]
+    result.release = write_release(package, dist if dist is not None else root / "dist", result.changes)
     bundle = source_bundle(root)
     if bundle is not None:
         # A source checkout: refresh the data `import faceledger` loads (editable installs).

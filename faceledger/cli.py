@@ -37,6 +37,13 @@ RootOption = Annotated[
     typer.Option("--root", help="The FaceLedger repository to work on.", file_okay=False, exists=True),
 ]
 FormatOption = Annotated[OutputFormat, typer.Option("--format", help="How to print findings.")]
+PreviousOption = Annotated[
+    str | None,
+    typer.Option(
+        "--previous",
+        help="The release to compare with (a release folder or a git ref; default: the latest vX.Y.Z tag).",
+    ),
+]
 
 
 def _track(items: Iterable[Any], total: int) -> Iterable[Any]:
@@ -76,12 +83,13 @@ def build_command(
         bool, typer.Option("--check", help="Write nothing; fail if dataset/ or datapackage.json is stale.")
     ] = False,
     output: FormatOption = OutputFormat.text,
+    previous: PreviousOption = None,
 ) -> None:
     """Regenerate dataset/ from seeds/ and write the CSV, Parquet and JSON release."""
     from .build import build
 
     try:
-        result = build(root.resolve(), dist=dist, check=check, track=_track)
+        result = build(root.resolve(), dist=dist, check=check, track=_track, previous=previous)
     except BuildFailed as failed:
         code = report(failed.findings, output)
         typer.echo("build failed: nothing was written", err=True)
@@ -110,6 +118,115 @@ def validate_command(root: RootOption = Path("."), output: FormatOption = Output
     code = report(validate(root.resolve(), track=_track), output)
     if code == 0:
         typer.echo("valid", err=True)
+    raise typer.Exit(code)
+
+
+@app.command("diff")
+def diff_command(
+    old: Annotated[
+        str | None,
+        typer.Argument(help="Folder or git ref of the earlier version (default: the last release tag)."),
+    ] = None,
+    new: Annotated[
+        str | None, typer.Argument(help="Folder or git ref of the later version (default: ROOT).")
+    ] = None,
+    root: RootOption = Path("."),
+    check_version: Annotated[
+        bool,
+        typer.Option(
+            "--check-version", help="Also fail if NEW's version is not a big enough step from OLD's."
+        ),
+    ] = False,
+    output: FormatOption = OutputFormat.text,
+    limit: Annotated[int, typer.Option(help="Keys listed per resource in text output.", min=0)] = 20,
+) -> None:
+    """Show schema and data changes from OLD to NEW, and the version bump they require.
+
+    Exit 0 when NEW keeps the rules (no published id gone without a tombstone or
+    reused; with --check-version, a version step at least as big as required),
+    1 when it breaks one or a version cannot be read, 2 on a usage error.
+    """
+    from . import diff, snapshots
+    from .findings import BuildFailed
+
+    root = root.resolve()
+    try:
+        after = snapshots.read(new, root) if new else snapshots.read_folder(root)
+        before = snapshots.read(old, root) if old else snapshots.last_release(root, after.version)
+    except BuildFailed as failed:
+        raise typer.Exit(report(failed.findings, output) or 1) from None
+    if old is None and before.version is None:
+        typer.echo(f"no earlier release to compare {after.label} with (no vX.Y.Z tag in {root})", err=True)
+        raise typer.Exit(0)
+    changes = diff.compare(before, after)
+    problems = changes.problems + (diff.version_problems(changes) if check_version else [])
+    if output is OutputFormat.json:
+        typer.echo(
+            json.dumps(
+                {**diff.as_dict(changes), "problems": [p.as_dict() for p in ordered(problems)]}, indent=2
+            )
+        )
+        raise typer.Exit(1 if errors(problems) else 0)
+    typer.echo(diff.text(changes, limit=limit))
+    raise typer.Exit(report(problems, output))
+
+
+@app.command("release")
+def release_command(
+    version: Annotated[str, typer.Argument(help="major, minor, patch, or an explicit MAJOR.MINOR.PATCH.")],
+    root: RootOption = Path("."),
+    dist: Annotated[Path | None, typer.Option(help="Where releases go (default: ROOT/dist).")] = None,
+    previous: PreviousOption = None,
+    date: Annotated[
+        str | None,
+        typer.Option(help="The release date, YYYY-MM-DD (default: SOURCE_DATE_EPOCH or the last commit's)."),
+    ] = None,
+    output: FormatOption = OutputFormat.text,
+) -> None:
+    """Bump the version, write the CHANGELOG entry and build the release, after checking the bump fits the diff."""
+    from datetime import date as Date
+
+    from .cut import release
+
+    try:
+        day = Date.fromisoformat(date) if date else None
+    except ValueError:
+        typer.echo(f"--date {date!r} is not a date in YYYY-MM-DD form", err=True)
+        raise typer.Exit(2) from None
+    try:
+        done = release(root.resolve(), version, dist=dist, previous=previous, day=day, track=_track)
+    except BuildFailed as failed:
+        code = report(failed.findings, output)
+        typer.echo("release refused: nothing was changed or written", err=True)
+        raise typer.Exit(code or 1) from None
+    except OSError as exc:
+        typer.echo(f"release failed: {exc}; datapackage.json and CHANGELOG.md are as they were", err=True)
+        raise typer.Exit(1) from None
+    report(done.result.findings, output)
+    since = f"since {done.previous}" if done.previous else "(first release)"
+    typer.echo(f"released {done.version} {since}: changes need a {done.changes.required} bump", err=True)
+    typer.echo(f"release written to {done.result.release}", err=True)
+    typer.echo(
+        f"next: git commit -am 'Release {done.version}' && git tag v{done.version} && git push --follow-tags",
+        err=True,
+    )
+
+
+@app.command("verify")
+def verify_command(
+    path: Annotated[Path, typer.Argument(help="A release folder (or a format folder, or a zip) to check.")],
+    ignore_missing: Annotated[
+        bool,
+        typer.Option("--ignore-missing", help="Do not count files listed in SHA256SUMS but not downloaded."),
+    ] = False,
+    output: FormatOption = OutputFormat.text,
+) -> None:
+    """Check every file of a release against SHA256SUMS and each datapackage.json's bytes and hash."""
+    from .verify import verify
+
+    code = report(verify(path, ignore_missing=ignore_missing), output)
+    if code == 0:
+        typer.echo(f"{path}: every file matches", err=True)
     raise typer.Exit(code)
 
 

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from . import facts
+from . import facts, ids, versioning
 from .documents import Documents, build_documents
 from .findings import Finding
 from .schemas import TableSchema, arrow_type, primary_key, read_json
@@ -26,7 +26,7 @@ REPOSITORY_PARTS = ("seeds", "schema", "dataset", "docs", DESCRIPTOR, "CHANGELOG
 
 # A hook each curated-facts check registers: (package) -> findings.
 PackageCheck = Callable[["Package"], Iterable[Finding]]
-CHECKS: list[PackageCheck] = [facts.check_facts]
+CHECKS: list[PackageCheck] = [facts.check_facts, versioning.version_problems, ids.id_problems]
 
 
 @dataclass
@@ -74,6 +74,7 @@ def read_descriptor(root: Path) -> tuple[dict[str, Any] | None, list[Finding]]:
         return None, [
             Finding(DESCRIPTOR, None, "invalid-descriptor", "the descriptor needs a resources list")
         ]
+    names: set[str] = set()
     for index, resource in enumerate(descriptor["resources"]):
         if not isinstance(resource, dict) or not {"name", "path", "schema"} <= set(resource):
             findings.append(
@@ -81,6 +82,11 @@ def read_descriptor(root: Path) -> tuple[dict[str, Any] | None, list[Finding]]:
                     DESCRIPTOR, None, "invalid-descriptor", f"resources[{index}] needs name, path and schema"
                 )
             )
+        elif resource["name"] in names:
+            message = f"resources[{index}]: another resource is already named {resource['name']!r}"
+            findings.append(Finding(DESCRIPTOR, None, "duplicate-resource", message))
+        else:
+            names.add(resource["name"])
     return (None if findings else descriptor), findings
 
 

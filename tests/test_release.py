@@ -118,10 +118,20 @@ def test_frictionless_validates_each_release_folder(built: Path, fmt: str):
     # frictionless-py 5 cannot count bytes of JSON and Parquet files (it reads them through
     # ijson and pandas, and reports the actual size as None); `verify` and SHA256SUMS cover those.
     unmeasured = [p for p in problems if p[0] == "byte-count" and p[1].endswith('actual is "None"')]
+    # Nor can it read a JSON table with no rows (such as tombstones before any id is retired):
+    # `[]` has no object to take the header from.
+    empty = [
+        r["path"]
+        for r in descriptor(built / fmt)["resources"]
+        if (built / fmt / r["path"]).read_bytes() == b"[]\n"
+    ]
+    unreadable = [
+        p for p in problems if p[0] == "source-error" and any(f'/{path}"' in p[1] for path in empty)
+    ]
     if fmt == "csv":
         assert problems == []
     else:
-        assert problems == unmeasured
+        assert sorted(problems) == sorted(unmeasured + unreadable)
 
 
 def test_two_builds_are_byte_identical(tmp_path: Path):

@@ -1,0 +1,251 @@
+"""A version of the data package as data: its descriptor, Table Schemas and Arrow tables.
+
+`faceledger diff` compares two snapshots, read from whatever holds a version:
+a release folder (dist/faceledger-X.Y.Z, or one format folder in it), a
+repository folder (datapackage.json + schema/ + dataset/), a git ref of the
+repository, or a Package just assembled by the build.
+
+Files are read here without the build's row-by-row checks: a release or a
+committed dataset has passed them already, and a diff of 100,000 documents has
+to be fast. Strings are converted to the schema's types column by column, with
+the same conventions the exporters write (see exporters/csv.py).
+"""
+
+from __future__ import annotations
+
+import json
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path, PurePosixPath
+from typing import Any
+
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.csv as pacsv
+import pyarrow.parquet as pq
+
+from . import git
+from .findings import BuildFailed, Finding
+from .schemas import TableSchema, arrow_schema, arrow_type, field_names
+from .versioning import VersionError, parse
+
+DESCRIPTOR = "datapackage.json"
+# Release folders are read from Parquet when they have it: typed, and the fastest to read.
+READ_ORDER = ("parquet", "csv")
+
+
+@dataclass
+class Snapshot:
+    label: str
+    descriptor: dict[str, Any] = field(default_factory=dict)
+    schemas: dict[str, TableSchema] = field(default_factory=dict)
+    tables: dict[str, pa.Table] = field(default_factory=dict)
+
+    @property
+    def version(self) -> str | None:
+        return self.descriptor.get("version")
+
+    def resource(self, name: str) -> dict[str, Any]:
+        return next(r for r in self.descriptor.get("resources", []) if r.get("name") == name)
+
+
+def from_package(package: Any, label: str = "this build") -> Snapshot:
+    tables = {name: table.data for name, table in package.tables.items()}
+    return Snapshot(label, package.descriptor, dict(package.schemas), tables)
+
+
+def nothing() -> Snapshot:
+    """What a first release is compared with."""
+    return Snapshot("no earlier release")
+
+
+def last_release(root: Path, version: Any) -> Snapshot:
+    """The latest release tagged in `root` that is not above `version` (see git.last_release)."""
+    try:
+        tag = git.last_release(root, parse(version))
+    except VersionError:  # reported by the package checks
+        return nothing()
+    return read_ref(root, tag) if tag else nothing()
+
+
+def read(source: str, root: Path) -> Snapshot:
+    """The snapshot `source` names: a folder if one exists at that path, else a git ref in `root`."""
+    path = Path(source)
+    if path.exists():
+        return read_folder(path)
+    if not git.is_commit(root, source):
+        message = f"neither a folder nor a git ref of the repository in {root}"
+        raise BuildFailed([Finding(source, None, "unknown-version", message)])
+    try:
+        return read_ref(root, source)
+    except git.GitError as exc:
+        raise BuildFailed([Finding(source, None, "unreadable-version", str(exc))]) from None
+
+
+def read_folder(path: Path) -> Snapshot:
+    """A data package folder, or a release folder holding one folder per format."""
+    if (path / DESCRIPTOR).is_file():
+        return read_package(path, str(path))
+    for fmt in READ_ORDER:
+        if (path / fmt / DESCRIPTOR).is_file():
+            snapshot = read_package(path / fmt, str(path))
+            # The CSV folder keeps the Table Schemas exactly as written; others may adapt them.
+            if fmt != "csv" and (path / "csv" / DESCRIPTOR).is_file():
+                canonical = read_package(path / "csv", str(path), data=False)
+                snapshot.descriptor, snapshot.schemas = canonical.descriptor, canonical.schemas
+            return snapshot
+    raise BuildFailed(
+        [
+            Finding(
+                str(path),
+                None,
+                "not-a-package",
+                f"no {DESCRIPTOR} here, nor in a {' or '.join(READ_ORDER)} folder of a release",
+            )
+        ]
+    )
+
+
+def read_ref(root: Path, ref: str) -> Snapshot:
+    """The repository's data package as it was at `ref`."""
+    descriptor = _descriptor(git.show(root, ref, DESCRIPTOR), f"{ref}:{DESCRIPTOR}")
+    paths = sorted(
+        {r[key] for r in descriptor["resources"] for key in ("path", "schema") if isinstance(r.get(key), str)}
+    )
+    with tempfile.TemporaryDirectory(prefix="faceledger-ref-") as temp:
+        git.export(root, ref, [DESCRIPTOR, *paths], Path(temp))
+        return read_package(Path(temp), ref)
+
+
+def _descriptor(data: bytes, where: str) -> dict[str, Any]:
+    try:
+        descriptor = json.loads(data)
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise BuildFailed([Finding(where, None, "invalid-json", str(exc))]) from None
+    if not isinstance(descriptor, dict) or not isinstance(descriptor.get("resources"), list):
+        raise BuildFailed(
+            [Finding(where, None, "invalid-descriptor", "the descriptor needs a resources list")]
+        )
+    return descriptor
+
+
+def read_package(folder: Path, label: str, data: bool = True) -> Snapshot:
+    where = f"{label}/{DESCRIPTOR}" if label != str(folder) else str(folder / DESCRIPTOR)
+    descriptor = _descriptor((folder / DESCRIPTOR).read_bytes(), where)
+    snapshot = Snapshot(label, descriptor)
+    findings = []
+    for resource in descriptor["resources"]:
+        name, path, schema = resource.get("name"), resource.get("path"), resource.get("schema")
+        if not isinstance(name, str) or not isinstance(path, str) or not safe_path(path):
+            findings.append(
+                Finding(
+                    where, None, "invalid-descriptor", f"resource {name!r} needs a name and a relative path"
+                )
+            )
+            continue
+        if isinstance(schema, str) and safe_path(schema):
+            try:
+                schema = json.loads((folder / schema).read_text(encoding="utf-8"))
+            except (OSError, ValueError) as exc:
+                findings.append(Finding(f"{label}/{schema}", None, "invalid-schema", str(exc)))
+                continue
+        if not isinstance(schema, dict) or not isinstance(schema.get("fields"), list):
+            findings.append(Finding(where, None, "invalid-schema", f"resource {name!r} has no Table Schema"))
+            continue
+        if data:
+            table, schema, problems = read_table(folder / path, f"{label}/{path}", schema)
+            findings += problems
+            if table is not None:
+                snapshot.tables[name] = table
+        snapshot.schemas[name] = schema
+    if findings:
+        raise BuildFailed(findings)
+    return snapshot
+
+
+def safe_path(path: str) -> bool:
+    pure = PurePosixPath(path)
+    return bool(path) and not pure.is_absolute() and ".." not in pure.parts and "\\" not in path
+
+
+def read_table(
+    path: Path, where: str, schema: TableSchema
+) -> tuple[pa.Table | None, TableSchema, list[Finding]]:
+    """The table at `path`, and its Table Schema (Parquet files carry the one they were written with)."""
+    if not path.is_file():
+        return None, schema, [Finding(where, None, "missing-file", "the data file is missing")]
+    try:
+        if path.suffix == ".parquet":
+            table = pq.read_table(path)
+            written = (table.schema.metadata or {}).get(b"frictionless:schema")
+            schema = json.loads(written) if written else schema
+            return conform(table, schema, where), schema, []
+        if path.suffix == ".csv":
+            return read_csv(path, schema, where), schema, []
+    except BuildFailed as failed:
+        return None, schema, failed.findings
+    except (pa.ArrowException, OSError, ValueError) as exc:
+        return None, schema, [Finding(where, None, "unreadable", str(exc))]
+    return (
+        None,
+        schema,
+        [
+            Finding(
+                where, None, "unsupported-format", "diff reads CSV and Parquet; use the release's csv/ folder"
+            )
+        ],
+    )
+
+
+def conform(table: pa.Table, schema: TableSchema, where: str) -> pa.Table:
+    """`table` with the schema's columns, in its order and with its Arrow types."""
+    names = field_names(schema)
+    if sorted(table.column_names) != sorted(names):
+        raise BuildFailed(
+            [
+                Finding(
+                    where,
+                    None,
+                    "header-mismatch",
+                    f"columns {', '.join(table.column_names)}; the schema has {', '.join(names)}",
+                )
+            ]
+        )
+    target = arrow_schema(schema)
+    columns = [table.column(name) for name in names]
+    columns = [c if c.type == f.type else c.cast(f.type) for c, f in zip(columns, target, strict=True)]
+    return pa.Table.from_arrays(columns, schema=target)
+
+
+def read_csv(path: Path, schema: TableSchema, where: str) -> pa.Table:
+    names = field_names(schema)
+    strings = pacsv.read_csv(
+        path,
+        parse_options=pacsv.ParseOptions(newlines_in_values=True),
+        convert_options=pacsv.ConvertOptions(
+            column_types=dict.fromkeys(names, pa.string()),
+            strings_can_be_null=False,
+            quoted_strings_can_be_null=False,
+        ),
+    )
+    if strings.column_names != names:
+        raise BuildFailed([Finding(where, 1, "header-mismatch", f"expected the header {','.join(names)}")])
+    missing = pa.array(schema.get("missingValues", [""]), pa.string())
+    columns = []
+    for spec in schema["fields"]:
+        column = strings.column(spec["name"])
+        column = pc.if_else(pc.is_in(column, value_set=missing), pa.scalar(None, pa.string()), column)
+        try:
+            columns.append(typed(column, spec))
+        except pa.ArrowException as exc:
+            raise BuildFailed(
+                [Finding(where, None, "bad-value", f"cannot read as {spec.get('type')}: {exc}", spec["name"])]
+            ) from None
+    return pa.Table.from_arrays(columns, schema=arrow_schema(schema))
+
+
+def typed(column: pa.ChunkedArray, spec: dict[str, Any]) -> pa.ChunkedArray:
+    """A column of CSV strings (missing values already null) as its field's Arrow type."""
+    if spec.get("type") == "list":
+        column = pc.split_pattern(column, spec.get("delimiter", ","))
+    return column.cast(arrow_type(spec))

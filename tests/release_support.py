@@ -1,0 +1,194 @@
+"""Small FaceLedger repositories with a release history, for the release, diff and verify tests.
+
+Each repository is a real copy of this one (seeds, schemas, dataset) plus a
+curated `vendors` resource, in a real git repository, so versions can be
+tagged and compared the way a maintainer does it.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+from pathlib import Path
+
+from typer.testing import CliRunner
+
+from faceledger.cli import app
+from faceledger.package import copy_repository
+
+REPO = Path(__file__).resolve().parent.parent
+GIT_ENV = {
+    "GIT_AUTHOR_NAME": "FaceLedger tests",
+    "GIT_AUTHOR_EMAIL": "tests@faceledger.invalid",
+    "GIT_COMMITTER_NAME": "FaceLedger tests",
+    "GIT_COMMITTER_EMAIL": "tests@faceledger.invalid",
+    # Fixed commit dates: release dates come from the last commit.
+    "GIT_AUTHOR_DATE": "2025-03-01T12:00:00Z",
+    "GIT_COMMITTER_DATE": "2025-03-01T12:00:00Z",
+}
+
+VENDORS_SCHEMA = {
+    "$schema": "https://datapackage.org/profiles/2.0/tableschema.json",
+    "description": "Companies that sell facial recognition (test resource).",
+    "fields": [
+        {
+            "name": "vendor_id",
+            "type": "string",
+            "description": "Stable id.",
+            "constraints": {"required": True},
+        },
+        {"name": "name", "type": "string", "description": "Trading name.", "constraints": {"required": True}},
+        {"name": "country", "type": "string", "description": "ISO country code."},
+        {
+            "name": "founded",
+            "type": "integer",
+            "description": "Year founded.",
+            "constraints": {"minimum": 1800},
+        },
+        {
+            "name": "products",
+            "type": "list",
+            "itemType": "string",
+            "delimiter": "|",
+            "description": "Products.",
+        },
+    ],
+    "primaryKey": ["vendor_id"],
+    "missingValues": [""],
+}
+VENDORS = [
+    "vendor_id,name,country,founded,products",
+    "ven-clearview,Clearview AI,US,2017,search|app",
+    "ven-idemia,Idemia,FR,2017,",
+    "ven-nec,NEC,JP,1899,neoface",
+    "ven-old,Old Vendor,US,2000,",
+    "ven-truststamp,Trust Stamp,US,2016,",
+]
+TOMBSTONES_HEADER = "resource,id,status,replaced_by,last_version,reason"
+
+
+def cli(*args: str, env: dict[str, str | None] | None = None):
+    """Run the faceledger command in-process; returns the click result (exit_code, output).
+
+    SOURCE_DATE_EPOCH is unset unless a test sets it: release dates then come from the commits.
+    """
+    return CliRunner().invoke(
+        app, list(args), env={"SOURCE_DATE_EPOCH": None, **(env or {})}, catch_exceptions=False
+    )
+
+
+def git(root: Path, *args: str) -> str:
+    done = subprocess.run(
+        ["git", "-C", str(root), *args],
+        env={**os.environ, **GIT_ENV},
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    return done.stdout
+
+
+def write_csv(root: Path, rel: str, lines: list[str]) -> None:
+    (root / rel).write_bytes(("\r\n".join(lines) + "\r\n").encode())
+
+
+def write_schema(root: Path, name: str, schema: dict) -> None:
+    (root / "schema" / f"{name}.json").write_text(json.dumps(schema, indent=2) + "\n", encoding="utf-8")
+
+
+def add_resource(root: Path, name: str, schema: dict, lines: list[str]) -> None:
+    write_schema(root, name, schema)
+    write_csv(root, f"dataset/{name}.csv", lines)
+    descriptor = json.loads((root / "datapackage.json").read_text(encoding="utf-8"))
+    descriptor["resources"].append(
+        {"name": name, "title": name.title(), "path": f"dataset/{name}.csv", "schema": f"schema/{name}.json"}
+    )
+    (root / "datapackage.json").write_text(json.dumps(descriptor, indent=2) + "\n", encoding="utf-8")
+
+
+def copy_parts(root: Path) -> Path:
+    """The files of this repository that a build needs, copied to `root`."""
+    root.mkdir(parents=True)
+    return copy_repository(REPO, root)
+
+
+def new_repository(root: Path) -> Path:
+    """A repository at 0.1.0 with the vendors resource, committed but not released."""
+    copy_parts(root)
+    (root / ".gitignore").write_text("/dist/\n", encoding="utf-8")
+    add_resource(root, "vendors", VENDORS_SCHEMA, VENDORS)
+    refresh(root)
+    git(root, "init", "-q", "-b", "main")
+    commit(root, "Initial data")
+    return root
+
+
+def refresh(root: Path) -> None:
+    """`faceledger build --check` must pass after an edit: rewrite bytes and hashes."""
+    result = cli("build", "--root", str(root), "--dist", str(root / "dist"))
+    assert result.exit_code == 0, result.output
+    shutil.rmtree(root / "dist")
+
+
+def commit(root: Path, message: str, tag: str | None = None) -> None:
+    git(root, "add", "-A")
+    git(root, "commit", "-q", "-m", message)
+    if tag:
+        git(root, "tag", tag)
+
+
+def released(root: Path, request: str, dist: Path) -> Path:
+    """Run `faceledger release REQUEST`, commit and tag it, and return the release folder."""
+    result = cli("release", request, "--root", str(root), "--dist", str(dist))
+    assert result.exit_code == 0, result.output
+    version = json.loads((root / "datapackage.json").read_text(encoding="utf-8"))["version"]
+    commit(root, f"Release {version}", tag=f"v{version}")
+    return dist / f"faceledger-{version}"
+
+
+def data_only_changes(root: Path) -> None:
+    """Version 2's edits: one row modified, one added, one removed and one renamed, with tombstones."""
+    lines = [line for line in VENDORS if not line.startswith(("ven-old", "ven-idemia"))]
+    lines = [line.replace("NEC,JP", "NEC Corporation,JP") for line in lines]
+    lines += ["ven-cognitec,Cognitec,DE,2002,facevacs", "ven-idemia-ps,Idemia Public Security,FR,2017,"]
+    write_csv(root, "dataset/vendors.csv", lines)
+    write_csv(
+        root,
+        "dataset/tombstones.csv",
+        [
+            TOMBSTONES_HEADER,
+            "vendors,ven-idemia,renamed,ven-idemia-ps,0.1.0,The public-security business was split off.",
+            "vendors,ven-old,removed,,0.1.0,Entered by mistake: not a facial-recognition vendor.",
+        ],
+    )
+    refresh(root)
+
+
+class History:
+    """A repository with two releases: 0.1.0, then 0.1.1 after data_only_changes()."""
+
+    def __init__(self, base: Path):
+        self.root = new_repository(base / "repo")
+        self.dist = base / "dist"
+        self.first = released(self.root, "0.1.0", self.dist)
+        data_only_changes(self.root)
+        commit(self.root, "Vendor fixes")
+        self.second = released(self.root, "patch", self.dist)
+
+    def copy(self, target: Path) -> Path:
+        """A private clone of the repository (with its tags) to change."""
+        shutil.copytree(self.root, target)
+        return target
+
+
+_HISTORIES: dict[Path, History] = {}
+
+
+def history(factory) -> History:
+    """One History per test session (built once: it runs two real releases)."""
+    base = factory.getbasetemp()
+    if base not in _HISTORIES:
+        _HISTORIES[base] = History(factory.mktemp("history"))
+    return _HISTORIES[base]
