@@ -21,6 +21,7 @@ test: $(BIN)/faceledger  ## the whole test suite
 check: $(BIN)/faceledger  ## what CI checks on a contribution, quickly
 	$(BIN)/faceledger validate
 	$(BIN)/faceledger build --check
+	$(BIN)/faceledger diff --check-version
 
 lint: $(BIN)/faceledger
 	$(BIN)/ruff check .

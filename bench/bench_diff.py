@@ -28,7 +28,7 @@ import pyarrow as pa
 from timing import interleaved
 
 from faceledger import diff, snapshots
-from faceledger.package import Package
+from faceledger.assembly import Package
 from faceledger.release import write_release
 from faceledger.schemas import arrow_schema, read_json
 from faceledger.tables import Table

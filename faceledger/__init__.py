@@ -5,10 +5,6 @@ version of the package; `faceledger.resources()` names them. Importing the
 package is cheap: pyarrow and friends are imported by the first call that needs them.
 """
 
-import sys
-import types
-
-from . import loader
 from .joins import NoLink, join
 from .loader import (
     DataNotBuilt,
@@ -47,18 +43,3 @@ def __getattr__(name: str) -> str:
 
         return version()
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-
-
-class _FaceLedger(types.ModuleType):
-    """The faceledger module, whose `package` stays the function though package.py is a submodule.
-
-    Importing a submodule sets the parent's attribute of that name, which would
-    replace `faceledger.package()` with faceledger/package.py as soon as anything
-    imported it. Code that wants the module imports from `faceledger.package`,
-    which reads sys.modules, never this attribute.
-    """
-
-    package = property(lambda self: loader.package, lambda self, value: None)
-
-
-sys.modules[__name__].__class__ = _FaceLedger

@@ -11,11 +11,11 @@ from pathlib import Path
 from typing import Any
 
 from . import dictionary, snapshots
+from .assembly import DERIVED, DESCRIPTOR, Package, assemble
 from .bundle import source_bundle, write_bundle
 from .diff import Diff, compare
 from .exporters import csv as csv_exporter
 from .findings import BuildFailed, Finding, errors
-from .package import DERIVED, DESCRIPTOR, Package, assemble
 from .release import dump_json, write_release
 
 

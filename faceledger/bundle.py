@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from .package import Package
+    from .assembly import Package
 
 PACKAGE_DATA = Path(__file__).resolve().parent / "data"
 # The release format the bundle carries: typed, compact and quick to read.

@@ -17,10 +17,10 @@ from pathlib import Path
 from typing import Any
 
 from . import changelog, git, snapshots
+from .assembly import DESCRIPTOR, assemble
 from .build import BuildResult, build, repository_files, write_files
 from .diff import Diff, compare, summary, version_problems
 from .findings import BuildFailed, Finding, errors
-from .package import DESCRIPTOR, assemble
 from .release import source_date_epoch
 from .versioning import Level, Version, VersionError, parse, step, target
 

@@ -31,7 +31,7 @@ from . import privacy
 from .findings import Finding
 
 if TYPE_CHECKING:
-    from .package import Package
+    from .assembly import Package
 
 FACTS = ("organizations", "systems", "contracts")
 EVIDENCE = "evidence"

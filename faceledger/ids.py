@@ -20,7 +20,7 @@ from .findings import Finding
 from .schemas import TableSchema, primary_key
 
 if TYPE_CHECKING:
-    from .package import Package
+    from .assembly import Package
 
 TOMBSTONES = "tombstones"
 REMOVED, RENAMED = "removed", "renamed"

@@ -26,10 +26,10 @@ from pathlib import Path
 from typing import Any
 
 from . import changelog
+from .assembly import Package
 from .diff import Diff, changes_csv, compare
 from .exporters import EXPORTERS
 from .findings import BuildFailed, Finding
-from .package import Package
 from .snapshots import Snapshot, from_package
 
 # Files from the repository that travel with every release: (repository path, release path).

@@ -11,9 +11,9 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 
+from .assembly import DESCRIPTOR
 from .build import build
 from .findings import BuildFailed, Finding, errors, ordered
-from .package import DESCRIPTOR
 
 
 def frictionless_findings(descriptor: Path, base: str = "") -> list[Finding]:

@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
-from faceledger.package import copy_repository
+from faceledger.assembly import copy_repository
 
 REPO = Path(__file__).resolve().parent.parent
-CORPUS = REPO.parent / "shared" / "corpus" / "everyday-ai"
+# The real news-feed corpus lives beside the repository (it is not ours to republish).
+# FACELEDGER_CORPUS points elsewhere; FACELEDGER_REQUIRE_CORPUS=1 turns its absence
+# from a skip into a failure, which is how .ci/run runs.
+CORPUS = Path(os.environ.get("FACELEDGER_CORPUS", REPO.parent / "shared" / "corpus" / "everyday-ai"))
+CORPUS_REQUIRED = os.environ.get("FACELEDGER_REQUIRE_CORPUS") == "1"
 
 
 def copy_repo(target: Path) -> Path:

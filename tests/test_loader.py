@@ -172,14 +172,12 @@ def test_without_bundled_data_the_error_says_to_build(tmp_path: Path, monkeypatc
     assert faceledger.__version__ == version("faceledger")
 
 
-def test_package_stays_the_function_when_the_package_module_is_imported():
-    # faceledger/package.py is also a submodule; importing it must not shadow faceledger.package().
+def test_package_is_the_function_after_the_build_modules_are_imported():
+    # No submodule may share a name with the public API: importing it would replace the function.
     code = (
-        "import faceledger.package, faceledger.build\n"
-        "from faceledger.package import assemble\n"
-        "from faceledger import package\n"
+        "import faceledger.build, faceledger.assembly, faceledger.validate, faceledger.cli\n"
         "import faceledger\n"
-        "print(faceledger.package is package, faceledger.package.__module__)"
+        "print(callable(faceledger.package), faceledger.package.__module__)"
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.split() == ["True", "faceledger.loader"]
