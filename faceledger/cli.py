@@ -187,6 +187,7 @@ def release_command(
     from datetime import date as Date
 
     from .cut import release
+    from .versioning import Level
 
     try:
         day = Date.fromisoformat(date) if date else None
@@ -204,7 +205,12 @@ def release_command(
         raise typer.Exit(1) from None
     report(done.result.findings, output)
     since = f"since {done.previous}" if done.previous else "(first release)"
-    typer.echo(f"released {done.version} {since}: changes need a {done.changes.required} bump", err=True)
+    need = (
+        "no changes"
+        if done.changes.required is Level.NONE
+        else f"changes need a {done.changes.required} bump"
+    )
+    typer.echo(f"released {done.version} {since}: {need}", err=True)
     typer.echo(f"release written to {done.result.release}", err=True)
     typer.echo(
         f"next: git commit -am 'Release {done.version}' && git tag v{done.version} && git push --follow-tags",

@@ -117,6 +117,10 @@ def copy_parts(root: Path) -> Path:
 def new_repository(root: Path) -> Path:
     """A repository at 0.1.0 with the vendors resource, committed but not released."""
     copy_parts(root)
+    # Its own changelog, so the tests do not depend on where this repository's release cycle is.
+    (root / "CHANGELOG.md").write_text(
+        "# Changelog\n\n## Unreleased\n\n- The vendors resource.\n", encoding="utf-8"
+    )
     (root / ".gitignore").write_text("/dist/\n", encoding="utf-8")
     add_resource(root, "vendors", VENDORS_SCHEMA, VENDORS)
     refresh(root)

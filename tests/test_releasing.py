@@ -208,6 +208,7 @@ def test_release_refuses_an_id_removed_without_tombstone(two: History, tmp_path:
 
 def test_first_release_without_git_needs_a_date(tmp_path: Path):
     root = copy_parts(tmp_path / "repo")
+    (root / "CHANGELOG.md").write_text("# Changelog\n\n## Unreleased\n\n- First data.\n", encoding="utf-8")
     result = cli("release", "0.1.0", "--root", str(root), env={"SOURCE_DATE_EPOCH": None})
     assert result.exit_code == 1
     assert "cannot date the release without the clock" in result.output
