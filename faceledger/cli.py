@@ -7,7 +7,8 @@ from __future__ import annotations
 
 import json
 import sys
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any
@@ -75,6 +76,23 @@ def report(findings: list[Finding], output: OutputFormat) -> int:
     return 1 if bad else 0
 
 
+@contextmanager
+def failing_cleanly(output: OutputFormat, refused: str, failed: str) -> Iterator[None]:
+    """Turn a refused or failed write into findings or a message and exit 1, never a traceback.
+
+    `failed` is a format string; {exc} stands for the operating system's error.
+    """
+    try:
+        yield
+    except BuildFailed as problem:
+        code = report(problem.findings, output)
+        typer.echo(refused, err=True)
+        raise typer.Exit(code or 1) from None
+    except OSError as exc:
+        typer.echo(failed.format(exc=exc), err=True)
+        raise typer.Exit(1) from None
+
+
 @app.command("build")
 def build_command(
     root: RootOption = Path("."),
@@ -88,15 +106,12 @@ def build_command(
     """Regenerate dataset/ from seeds/ and write the CSV, Parquet and JSON release."""
     from .build import build
 
-    try:
+    with failing_cleanly(
+        output,
+        "build failed: nothing was written",
+        "build failed: {exc}; the previous release, if any, is unchanged",
+    ):
         result = build(root.resolve(), dist=dist, check=check, track=_track, previous=previous)
-    except BuildFailed as failed:
-        code = report(failed.findings, output)
-        typer.echo("build failed: nothing was written", err=True)
-        raise typer.Exit(code or 1) from None
-    except OSError as exc:
-        typer.echo(f"build failed: {exc}; the previous release, if any, is unchanged", err=True)
-        raise typer.Exit(1) from None
     code = report(result.findings, output)
     if check:
         if code == 0:
@@ -194,15 +209,12 @@ def release_command(
     except ValueError:
         typer.echo(f"--date {date!r} is not a date in YYYY-MM-DD form", err=True)
         raise typer.Exit(2) from None
-    try:
+    with failing_cleanly(
+        output,
+        "release refused: nothing was changed or written",
+        "release failed: {exc}; datapackage.json and CHANGELOG.md are as they were",
+    ):
         done = release(root.resolve(), version, dist=dist, previous=previous, day=day, track=_track)
-    except BuildFailed as failed:
-        code = report(failed.findings, output)
-        typer.echo("release refused: nothing was changed or written", err=True)
-        raise typer.Exit(code or 1) from None
-    except OSError as exc:
-        typer.echo(f"release failed: {exc}; datapackage.json and CHANGELOG.md are as they were", err=True)
-        raise typer.Exit(1) from None
     report(done.result.findings, output)
     since = f"since {done.previous}" if done.previous else "(first release)"
     need = (

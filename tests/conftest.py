@@ -22,3 +22,11 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
     result = build(root)
     assert result.release is not None
     return result.release
+
+
+@pytest.fixture(scope="module")
+def two(tmp_path_factory: pytest.TempPathFactory):
+    """A git repository with two releases and every kind of change between them (release_support)."""
+    from .release_support import history
+
+    return history(tmp_path_factory)

@@ -21,16 +21,10 @@ from .release_support import (
     add_resource,
     cli,
     commit,
-    history,
     refresh,
     write_csv,
     write_schema,
 )
-
-
-@pytest.fixture(scope="module")
-def two(tmp_path_factory: pytest.TempPathFactory) -> History:
-    return history(tmp_path_factory)
 
 
 def field(schema: dict, name: str) -> dict:

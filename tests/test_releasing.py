@@ -21,16 +21,10 @@ from .release_support import (
     commit,
     copy_parts,
     git,
-    history,
     refresh,
     write_csv,
     write_schema,
 )
-
-
-@pytest.fixture(scope="module")
-def two(tmp_path_factory: pytest.TempPathFactory) -> History:
-    return history(tmp_path_factory)
 
 
 def version_of(root: Path) -> str:
