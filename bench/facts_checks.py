@@ -21,7 +21,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from faceledger import package
+from faceledger import assembly
 
 REPO = Path(__file__).resolve().parents[1]
 CURATED = ("organizations", "systems", "contracts", "evidence")
@@ -48,18 +48,18 @@ def scaled_repo(root: Path, copies: int) -> int:
 
 
 def median_seconds(root: Path, checks: list, runs: int) -> float:
-    saved = list(package.CHECKS)
-    package.CHECKS[:] = checks
+    saved = list(assembly.CHECKS)
+    assembly.CHECKS[:] = checks
     try:
         times = []
         for _ in range(runs):
             start = time.perf_counter()
-            result = package.assemble(root)
+            result = assembly.assemble(root)
             times.append(time.perf_counter() - start)
             assert not [f for f in result.findings if f.severity == "error"], result.findings[:3]
         return statistics.median(times)
     finally:
-        package.CHECKS[:] = saved
+        assembly.CHECKS[:] = saved
 
 
 def main() -> None:
@@ -73,7 +73,7 @@ def main() -> None:
             root = Path(scratch)
             rows = scaled_repo(root, copies)
             base = median_seconds(root, [], args.runs)
-            full = median_seconds(root, list(package.CHECKS), args.runs)
+            full = median_seconds(root, list(assembly.CHECKS), args.runs)
             print(f"{copies:>7} {rows:>7} {base:>11.3f} {full:>14.3f} {full / base:>6.2f}")
 
 

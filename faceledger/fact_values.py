@@ -1,0 +1,210 @@
+"""Checks of curated fact values on their own: codes from a standard, amounts, dates,
+the shape of each relationship, the parties of systems, and organization parents.
+
+The checks against evidence (quotes, values stated in them) are in facts.py.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+from typing import Any
+
+from . import evidence as ev
+from .facts import FACTS, RULE, STANDARD, Facts, figure
+from .findings import Finding
+
+
+def value_problems(facts: Facts) -> list[Finding]:
+    findings = []
+    for name in FACTS:
+        for spec in facts.package.schemas[name]["fields"]:
+            findings += _standard_problems(facts, name, spec)
+            if spec.get(RULE, {}).get("match") == "amount":
+                findings += _amount_problems(facts, name, spec)
+            if spec.get(RULE, {}).get("match") == "date":
+                findings += _date_problems(facts, name, spec)
+    findings += _relationship_problems(facts)
+    findings += _party_problems(facts)
+    findings += _parent_problems(facts)
+    return findings
+
+
+@cache
+def _codes(standard: str) -> frozenset[str]:
+    import pycountry
+
+    if standard == "ISO 3166-1":
+        return frozenset(c.alpha_2 for c in pycountry.countries)
+    if standard == "ISO 4217":
+        return ev.currency_codes()
+    raise ValueError(f"unknown code list {standard!r}")
+
+
+def _standard_problems(facts: Facts, name: str, spec: dict[str, Any]) -> list[Finding]:
+    if STANDARD not in spec:
+        return []
+    codes = _codes(spec[STANDARD])
+    findings = []
+    for index, row in enumerate(facts.rows[name]):
+        value = row[spec["name"]]
+        if value is not None and value not in codes:
+            findings.append(
+                Finding(
+                    *facts.where(name, index),
+                    "unknown-code",
+                    f"{value!r} is not a code of {spec[STANDARD]}",
+                    field=spec["name"],
+                )
+            )
+    return findings
+
+
+def _amount_problems(facts: Facts, name: str, spec: dict[str, Any]) -> list[Finding]:
+    findings = []
+    currency = spec[RULE]["currency"]
+    for index, row in enumerate(facts.rows[name]):
+        value = row[spec["name"]]
+        if value is None:
+            continue
+        where = facts.where(name, index)
+        if value <= 0:
+            findings.append(
+                Finding(
+                    *where, "non-positive-amount", f"{value} is not a positive amount", field=spec["name"]
+                )
+            )
+        if row.get(currency) is None:
+            findings.append(
+                Finding(*where, "missing-currency", f"{spec['name']} needs a {currency}", field=currency)
+            )
+    return findings
+
+
+def _date_problems(facts: Facts, name: str, spec: dict[str, Any]) -> list[Finding]:
+    """Valid partial dates whose precision field agrees, and none later than what reports them."""
+    findings = []
+    rule = spec[RULE]
+    field_name = spec["name"]
+    as_of = max((p for p in facts.published.values() if p is not None), default=None)
+    for index, row in enumerate(facts.rows[name]):
+        if row[field_name] is None:
+            continue
+        where = facts.where(name, index)
+        date, reason = ev.parse_partial_date(row[field_name])
+        if date is None or reason:
+            findings.append(Finding(*where, "bad-date", reason or "", field=field_name))
+            continue
+        for companion in (rule["basis"], rule["precision"]):
+            if row.get(companion) is None:
+                findings.append(
+                    Finding(*where, "missing-value", f"a {field_name} needs a {companion}", field=companion)
+                )
+        if row.get(rule["precision"]) not in (None, date.precision):
+            findings.append(
+                Finding(
+                    *where,
+                    "precision-mismatch",
+                    f"{date} is given to the {date.precision}, not the {row[rule['precision']]}",
+                    field=rule["precision"],
+                )
+            )
+        earliest = date.earliest()
+        if earliest is None:
+            continue
+        dated = [
+            (facts.published[c.document_id], c.document_id)
+            for c in facts.cited(name, row, field_name)
+            if facts.published.get(c.document_id) is not None
+        ]
+        bound, source = min(dated) if dated else (as_of, "the newest document in the dataset")
+        if bound is not None and earliest > (bound.year, bound.month, bound.day):
+            findings.append(
+                Finding(
+                    *where,
+                    "future-date",
+                    f"{date} is later than {source}, published {bound.date().isoformat()}: a document cannot report what had not happened",
+                    field=field_name,
+                )
+            )
+    return findings
+
+
+def _relationship_problems(facts: Facts) -> list[Finding]:
+    """What each kind of contract row must and must not carry."""
+    needs = {
+        "contract": ["vendor_organization_id"],
+        "customer": ["vendor_organization_id"],
+        "use": ["system_id"],
+    }
+    forbids = {"customer": ["amount", "total_value", "award_date"]}
+    findings = []
+    for index, row in enumerate(facts.rows["contracts"]):
+        kind = row["relationship"]
+        for needed in needs.get(kind, []):
+            if row[needed] is None:
+                findings.append(
+                    Finding(
+                        *facts.where("contracts", index),
+                        "relationship-mismatch",
+                        f"a {kind} row needs {needed}",
+                        field=needed,
+                    )
+                )
+        for forbidden in forbids.get(kind, []):
+            if row[forbidden] is not None:
+                findings.append(
+                    Finding(
+                        *facts.where("contracts", index),
+                        "relationship-mismatch",
+                        f"a {kind} row reports no terms; record an award with relationship 'contract'",
+                        field=forbidden,
+                    )
+                )
+        if (
+            row["amount"] is not None
+            and row["total_value"] is not None
+            and row["total_value"] < row["amount"]
+        ):
+            findings.append(
+                Finding(
+                    *facts.where("contracts", index),
+                    "total-below-amount",
+                    f"the total value {figure(row['total_value'])} is less than the amount {figure(row['amount'])}",
+                    field="total_value",
+                )
+            )
+    return findings
+
+
+def _party_problems(facts: Facts) -> list[Finding]:
+    findings = []
+    for index, row in enumerate(facts.rows["systems"]):
+        if row["vendor_organization_id"] is None and row["operator_organization_id"] is None:
+            findings.append(
+                Finding(
+                    *facts.where("systems", index),
+                    "system-without-party",
+                    "a system needs a vendor_organization_id, an operator_organization_id or both",
+                )
+            )
+    return findings
+
+
+def _parent_problems(facts: Facts) -> list[Finding]:
+    parents = {row["organization_id"]: row["parent_organization_id"] for row in facts.rows["organizations"]}
+    findings = []
+    for index, row in enumerate(facts.rows["organizations"]):
+        seen, current = {row["organization_id"]}, parents.get(row["organization_id"])
+        while current is not None and current not in seen:
+            seen.add(current)
+            current = parents.get(current)
+        if current is not None:
+            findings.append(
+                Finding(
+                    *facts.where("organizations", index),
+                    "parent-cycle",
+                    f"following parent_organization_id from {row['organization_id']} leads back to {current}",
+                    field="parent_organization_id",
+                )
+            )
+    return findings
