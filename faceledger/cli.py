@@ -162,14 +162,21 @@ def diff_command(
     1 when it breaks one or a version cannot be read, 2 on a usage error.
     """
     from . import diff, snapshots
-    from .findings import BuildFailed
 
     root = root.resolve()
+    unreadable: list[Finding] = []
     try:
         after = snapshots.read(new, root) if new else snapshots.read_folder(root)
-        before = snapshots.read(old, root) if old else snapshots.last_release(root, after.version)
     except BuildFailed as failed:
-        raise typer.Exit(report(failed.findings, output) or 1) from None
+        unreadable += failed.findings
+        after = None
+    try:
+        if old or after is not None:
+            before = snapshots.read(old, root) if old else snapshots.last_release(root, after.version)
+    except BuildFailed as failed:
+        unreadable += failed.findings
+    if unreadable:  # both sides are read first, so one run names every version it cannot read
+        raise typer.Exit(report(unreadable, output) or 1)
     if old is None and before.version is None:
         typer.echo(f"no earlier release to compare {after.label} with (no vX.Y.Z tag in {root})", err=True)
         raise typer.Exit(0)

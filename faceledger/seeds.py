@@ -53,7 +53,9 @@ class _FeedHandler(YAMLHandler):
 
 
 def is_seed(path: Path) -> bool:
-    return path.is_file() and not path.name.startswith(".") and not path.name.endswith(SIDECAR_SUFFIX)
+    # Anything else in seeds/ (a folder, a broken link) is read too, and reported as unreadable
+    # rather than skipped.
+    return not path.name.startswith(".") and not path.name.endswith(SIDECAR_SUFFIX)
 
 
 def seed_paths(seed_dir: Path) -> list[Path]:
@@ -64,7 +66,10 @@ def seed_paths(seed_dir: Path) -> list[Path]:
 
 
 def read_seed(path: Path, rel: str) -> tuple[Seed | None, list[Finding]]:
-    data = path.read_bytes()
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        return None, [Finding(rel, None, "unreadable", f"the file cannot be read: {exc.strerror}")]
     digest = hashlib.sha256(data).hexdigest()
     if not data.strip():
         return None, [Finding(rel, None, "empty-file", "the file is empty")]

@@ -68,6 +68,21 @@ def test_bad_seed_gives_finding_and_writes_nothing(repo: Path, case: str):
     assert {p: p.read_bytes() for p in (repo / "dataset").iterdir()} == before
 
 
+def test_unreadable_seed_is_a_finding(repo: Path):
+    # A dangling symlink stands in for any file the OS refuses to read (tests run as root).
+    (repo / "seeds" / "gone.txt").symlink_to(repo / "nowhere.txt")
+    from faceledger.seeds import read_seed
+
+    seed, findings = read_seed(repo / "seeds" / "gone.txt", "seeds/gone.txt")
+    assert seed is None and [f.code for f in findings] == ["unreadable"]
+    (repo / "seeds" / "a-folder").mkdir()
+    result = build(repo)
+    assert result.exit_code == 1
+    assert "seeds/gone.txt: error unreadable" in result.output
+    assert "seeds/a-folder: error unreadable" in result.output
+    assert not (repo / "dist").exists()
+
+
 def test_duplicate_document_is_reported(repo: Path):
     original = repo / "seeds" / "000_feff060093cf589f.txt"
     (repo / "seeds" / "999_copy.txt").write_bytes(original.read_bytes())

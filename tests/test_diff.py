@@ -318,6 +318,13 @@ def test_unknown_source_is_a_finding_not_a_traceback(two: History):
     assert "v9.9.9: error unknown-version: neither a folder nor a git ref of the repository" in result.output
 
 
+def test_both_unreadable_versions_are_named(two: History):
+    result = cli("diff", "v9.9.9", "v8.8.8", "--root", str(two.root))
+    assert result.exit_code == 1
+    assert "v9.9.9: error unknown-version" in result.output
+    assert "v8.8.8: error unknown-version" in result.output
+
+
 def test_release_folder_missing_a_file_is_a_finding(two: History, tmp_path: Path):
     import shutil
 
