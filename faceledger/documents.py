@@ -9,7 +9,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from . import text, urls
+from . import feedyaml, text, urls
 from .findings import Finding
 from .seeds import SIDECAR_SUFFIX, Seed, read_seed, read_sidecar, seed_paths
 
@@ -55,9 +55,7 @@ def document_id(key: str) -> str:
 
 def parse_timestamp(value: Any) -> tuple[datetime | None, str | None]:
     """A timezone-aware timestamp in UTC, or the reason it is not one."""
-    if isinstance(value, datetime):
-        stamp = value
-    elif isinstance(value, str):
+    if isinstance(value, str):
         try:
             stamp = datetime.fromisoformat(value.strip())
         except ValueError:
@@ -277,9 +275,7 @@ def _sidecar_value(key: str, value: Any) -> tuple[Any, str | None]:
 
 
 def _sidecar_line(node: Any, key: str) -> int | None:
-    from .feedyaml import line_of
-
-    line = line_of(node, key)
+    line = feedyaml.line_of(node, key)
     return None if line is None else line + 1
 
 
