@@ -27,8 +27,8 @@ class BundleReleaseData(BuildHookInterface):
             return
         sys.path.insert(0, self.root)
         try:
-            from faceledger.bundle import build_bundle
-            from faceledger.findings import BuildFailed, errors
+            from faceledger.build import build_bundle
+            from faceledger.core.findings import BuildFailed, errors
         finally:
             sys.path.remove(self.root)
         self.folder = tempfile.mkdtemp(prefix="faceledger-wheel-")

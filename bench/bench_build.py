@@ -16,7 +16,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-from faceledger.assembly import copy_repository
+from faceledger.core.package import copy_repository
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from timing import interleaved  # noqa: E402

@@ -3,7 +3,7 @@
 Usage: python bench/bench_diff.py [--documents N] [--runs N]
 
 Two releases are generated deterministically and written by the real exporters
-(release.write_release): version 1.0.0, then 1.0.1 with 1% of the documents
+(publish/release_folder.write_release): version 1.0.0, then 1.0.1 with 1% of the documents
 modified, 1% removed and 1% renamed (with tombstones) and 1% added. Each
 timed case runs in a fresh interpreter, so imports count as a user sees them;
 cases run interleaved (one of each per round) and the medians are compared with
@@ -27,11 +27,11 @@ from pathlib import Path
 import pyarrow as pa
 from timing import interleaved
 
-from faceledger import diff, snapshots
-from faceledger.assembly import Package
-from faceledger.release import write_release
-from faceledger.schemas import arrow_schema, read_json
-from faceledger.tables import Table
+from faceledger.compare import rows, snapshots
+from faceledger.compare.report import changes_csv
+from faceledger.core.package import Package, Table
+from faceledger.core.schema import arrow_schema, read_json
+from faceledger.publish.release_folder import write_release
 
 REPO = Path(__file__).resolve().parent.parent
 RESOURCES = ("documents", "document_links", "tombstones")
@@ -158,9 +158,11 @@ def main() -> None:
         start = time.perf_counter()
         old_rows, new_rows, expected = versions(args.documents)
         old, new = package(dist, "1.0.0", old_rows), package(dist, "1.0.1", new_rows)
-        write_release(old, dist)
-        changes = diff.compare(snapshots.from_package(old), snapshots.from_package(new))
-        write_release(new, dist, changes)
+        stamp = datetime(2025, 1, 1, tzinfo=UTC)
+        first_changes = rows.compare(snapshots.nothing(), snapshots.from_package(old))
+        write_release(old, dist, changes_csv(first_changes), stamp)
+        changes = rows.compare(snapshots.from_package(old), snapshots.from_package(new))
+        write_release(new, dist, changes_csv(changes), stamp)
         print(f"generated and wrote both releases in {time.perf_counter() - start:.1f} s")
         first, second = dist / "faceledger-1.0.0", dist / "faceledger-1.0.1"
 
@@ -204,7 +206,7 @@ def main() -> None:
         for _ in range(args.runs):
             before, after = snapshots.read_folder(first), snapshots.read_folder(second)
             begin = time.perf_counter()
-            diff.compare(before, after)
+            rows.compare(before, after)
             in_process.append(time.perf_counter() - begin)
 
     base = statistics.median(timings["read both releases' Parquet (baseline)"])

@@ -21,7 +21,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from faceledger import assembly
+from faceledger import checks as assembly
 
 REPO = Path(__file__).resolve().parents[1]
 CURATED = ("organizations", "systems", "contracts", "evidence")

@@ -1,22 +1,54 @@
-"""`faceledger build`: refresh dataset/ and the descriptor, then write the release."""
+"""`faceledger build`: refresh dataset/ and the descriptor, then write the release.
+
+A build is a plan and a write. The plan reads and checks the repository and
+renders what its generated files should hold; `faceledger build --check`,
+`faceledger validate` and `faceledger release` start from it. The write puts
+those files in place, compares the package with the previous release and hands
+the release writer its changes and its timestamp.
+"""
 
 from __future__ import annotations
 
-import hashlib
 import json
-import os
-from collections.abc import Callable, Iterable
+import tempfile
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any
 
-from . import dictionary, snapshots
-from .assembly import DERIVED, DESCRIPTOR, Package, assemble
-from .bundle import source_bundle, write_bundle
-from .diff import Diff, compare
-from .exporters import csv as csv_exporter
-from .findings import BuildFailed, Finding, errors
-from .release import dump_json, write_release
+from .checks import assemble
+from .compare import snapshots
+from .compare.changes import Diff
+from .compare.report import changes_csv
+from .compare.rows import compare
+from .core.files import write_files
+from .core.findings import BuildFailed, Finding, errors
+from .core.package import DESCRIPTOR, Package, Track
+from .core.timestamps import release_time
+from .publish.bundle import source_bundle, write_bundle
+from .publish.release_folder import write_release
+from .publish.repository import repository_files, stale_files
+
+STALE = "out of date with seeds/ and schema/: run `faceledger build` and commit the result"
+
+
+class StaleSource(Exception):
+    """The repository's dataset/ or datapackage.json is out of date with its seeds and schemas."""
+
+
+@dataclass
+class Plan:
+    """What a build of `package` would write to the repository, and which of those files are stale."""
+
+    package: Package
+    files: dict[str, bytes]
+    changed: list[str]
+
+    @property
+    def findings(self) -> list[Finding]:
+        return self.package.findings
+
+    def stale(self) -> list[Finding]:
+        """One `stale` finding per generated file that is out of date."""
+        return [Finding(rel, None, "stale", STALE) for rel in self.changed]
 
 
 @dataclass
@@ -29,103 +61,76 @@ class BuildResult:
     changes: Diff | None = None
 
 
-def repository_files(package: Package) -> dict[str, bytes]:
-    """The bytes dataset/ and datapackage.json should hold for this package."""
-    files: dict[str, bytes] = {}
-    for name in DERIVED:
-        resource = package.resource(name)
-        files[resource["path"]] = csv_exporter.render(package.tables[name].data, package.schemas[name])
-    descriptor = dict(package.descriptor)
-    resources = []
-    for resource in package.resources:
-        path = resource["path"]
-        data = files[path] if path in files else (package.root / path).read_bytes()
-        entry = {k: v for k, v in resource.items() if k not in ("bytes", "hash")}
-        entry["bytes"] = len(data)
-        entry["hash"] = "sha256:" + hashlib.sha256(data).hexdigest()
-        resources.append(entry)
-    descriptor["resources"] = resources
-    files[DESCRIPTOR] = dump_json(descriptor)
-    files[dictionary.PATH] = dictionary.render(descriptor, package.schemas).encode("utf-8")
-    return files
-
-
-def stale_files(root: Path, files: dict[str, bytes]) -> list[str]:
-    stale = []
-    for rel, data in sorted(files.items()):
-        path = root / rel
-        if not path.is_file() or path.read_bytes() != data:
-            stale.append(rel)
-    return stale
-
-
-def write_files(root: Path, files: dict[str, bytes], names: list[str]) -> None:
-    """Write each file beside its destination first, then rename them all into place."""
-    staged = []
-    try:
-        for rel in names:
-            target = root / rel
-            target.parent.mkdir(parents=True, exist_ok=True)
-            temp = target.with_name(f".{target.name}.tmp")
-            temp.write_bytes(files[rel])
-            staged.append((temp, target))
-        for temp, target in staged:
-            os.replace(temp, target)
-    finally:
-        for temp, _ in staged:
-            temp.unlink(missing_ok=True)
-
-
-def build(
-    root: Path,
-    dist: Path | None = None,
-    check: bool = False,
-    track: Callable[[Iterable[Any], int], Iterable[Any]] | None = None,
-    previous: str | snapshots.Snapshot | None = None,
-    package: Package | None = None,
-) -> BuildResult:
-    """Build from the repository at `root`.
-
-    With `check`, write nothing and report the files that a build would change.
-    Raises BuildFailed when the input has errors; nothing is written then.
-    `previous` is the release that changes.csv is written against: a folder, a
-    git ref or a snapshot; by default the latest release tag (see snapshots.last_release).
-    `package` is the package already assembled from `root`, if the caller has it.
-    """
+def plan(root: Path, track: Track | None = None, package: Package | None = None) -> Plan:
+    """Read and check `root` (or take `package`, already assembled from it); raise BuildFailed on errors."""
     if package is None:
         package = assemble(root, track=track)
     if errors(package.findings):
         raise BuildFailed(package.findings)
     files = repository_files(package)
-    changed = stale_files(root, files)
-    result = BuildResult(package, changed=changed, findings=package.findings)
-    if check:
-        result.findings = [
-            *package.findings,
-            *(
-                Finding(
-                    rel,
-                    None,
-                    "stale",
-                    "out of date with seeds/ and schema/: run `faceledger build` and commit the result",
-                )
-                for rel in changed
-            ),
-        ]
-        return result
-    if changed:
-        write_files(root, files, changed)
-    package.descriptor = json.loads(files[DESCRIPTOR])
+    return Plan(package, files, stale_files(package, files))
+
+
+def build(
+    root: Path,
+    dist: Path | None = None,
+    track: Track | None = None,
+    previous: str | snapshots.Snapshot | None = None,
+    package: Package | None = None,
+) -> BuildResult:
+    """Build from the repository at `root`: its generated files, the release in `dist` (default ROOT/dist).
+
+    Raises BuildFailed when the input has errors; nothing is written then.
+    `previous` is the release that changes.csv is written against: a folder, a
+    git ref or a snapshot; by default the latest release tag (see snapshots.last_release).
+    `package` is the package already assembled from `root`, if the caller has it.
+    """
+    return write(plan(root, track=track, package=package), dist, previous)
+
+
+def write(
+    planned: Plan, dist: Path | None = None, previous: str | snapshots.Snapshot | None = None
+) -> BuildResult:
+    """Carry out a plan: the repository's generated files, then the release and the package data."""
+    package = planned.package
+    root = package.root
+    if planned.changed:
+        write_files(root, planned.files, planned.changed)
+    package.descriptor = json.loads(planned.files[DESCRIPTOR])
     if not isinstance(previous, snapshots.Snapshot):
         previous = (
             snapshots.read(previous, root) if previous else snapshots.last_release(root, package.version)
         )
-    result.changes = compare(previous, snapshots.from_package(package))
+    changes = compare(previous, snapshots.from_package(package))
+    result = BuildResult(package, changed=planned.changed, findings=list(package.findings), changes=changes)
     # `faceledger release` and `diff --check-version` refuse these; a build only reports them.
-    result.findings += [replace(problem, severity="warning") for problem in result.changes.problems]
-    result.release = write_release(package, dist if dist is not None else root / "dist", result.changes)
+    result.findings += [replace(problem, severity="warning") for problem in changes.problems]
+    stamp = release_time(root, package.version)
+    target = dist if dist is not None else root / "dist"
+    result.release = write_release(package, target, changes_csv(changes), stamp)
     bundle = source_bundle(root)
     if bundle is not None:
         # A source checkout: refresh the data `import faceledger` loads (editable installs).
         result.bundle = write_bundle(package, result.release, bundle)
     return result
+
+
+def build_bundle(root: Path, target: Path) -> Path:
+    """Build the package data for the repository at `root` into `target`, writing nothing else.
+
+    Unlike `faceledger build` this never rewrites the repository: a wheel must
+    carry what the repository says, so a stale dataset/ is an error here.
+    Raises BuildFailed for input errors and StaleSource for a stale checkout.
+    """
+    planned = plan(root)
+    if planned.changed:
+        raise StaleSource(
+            f"{', '.join(planned.changed)} out of date with seeds/ and schema/ in {root}: "
+            "run `faceledger build` and commit the result before building a wheel"
+        )
+    package = planned.package
+    everything_new = compare(snapshots.nothing(), snapshots.from_package(package))
+    stamp = release_time(root, package.version)
+    with tempfile.TemporaryDirectory(prefix="faceledger-release-") as dist:
+        release = write_release(package, Path(dist), changes_csv(everything_new), stamp)
+        return write_bundle(package, release, target)

@@ -15,7 +15,7 @@ from typing import Annotated, Any
 
 import typer
 
-from .findings import BuildFailed, Finding, errors, ordered
+from .core.findings import BuildFailed, Finding, errors, ordered
 
 app = typer.Typer(
     help="Build, check and release the FaceLedger dataset.",
@@ -104,19 +104,23 @@ def build_command(
     previous: PreviousOption = None,
 ) -> None:
     """Regenerate dataset/ from seeds/ and write the CSV, Parquet and JSON release."""
-    from .build import build
+    from .build import build, plan
 
-    with failing_cleanly(
+    failure = failing_cleanly(
         output,
         "build failed: nothing was written",
         "build failed: {exc}; the previous release, if any, is unchanged",
-    ):
-        result = build(root.resolve(), dist=dist, check=check, track=_track, previous=previous)
-    code = report(result.findings, output)
+    )
     if check:
+        with failure:
+            planned = plan(root.resolve(), track=_track)
+        code = report([*planned.findings, *planned.stale()], output)
         if code == 0:
             typer.echo("dataset/ and datapackage.json are up to date", err=True)
         raise typer.Exit(code)
+    with failure:
+        result = build(root.resolve(), dist=dist, track=_track, previous=previous)
+    code = report(result.findings, output)
     for rel in result.changed:
         typer.echo(f"updated {rel}", err=True)
     typer.echo(f"release written to {result.release}", err=True)
@@ -161,36 +165,25 @@ def diff_command(
     reused; with --check-version, a version step at least as big as required),
     1 when it breaks one or a version cannot be read, 2 on a usage error.
     """
-    from . import diff, snapshots
+    from .compare import report as diff_report
+    from .diff import diff
 
     root = root.resolve()
-    unreadable: list[Finding] = []
     try:
-        after = snapshots.read(new, root) if new else snapshots.read_folder(root)
+        result = diff(old, new, root, check_version=check_version)
     except BuildFailed as failed:
-        unreadable += failed.findings
-        after = None
-    try:
-        if old or after is not None:
-            before = snapshots.read(old, root) if old else snapshots.last_release(root, after.version)
-    except BuildFailed as failed:
-        unreadable += failed.findings
-    if unreadable:  # both sides are read first, so one run names every version it cannot read
-        raise typer.Exit(report(unreadable, output) or 1)
-    if old is None and before.version is None:
-        typer.echo(f"no earlier release to compare {after.label} with (no vX.Y.Z tag in {root})", err=True)
-        raise typer.Exit(0)
-    changes = diff.compare(before, after)
-    problems = changes.problems + (diff.version_problems(changes) if check_version else [])
-    if output is OutputFormat.json:
+        raise typer.Exit(report(failed.findings, output) or 1) from None
+    if result.changes is None:
         typer.echo(
-            json.dumps(
-                {**diff.as_dict(changes), "problems": [p.as_dict() for p in ordered(problems)]}, indent=2
-            )
+            f"no earlier release to compare {result.new.label} with (no vX.Y.Z tag in {root})", err=True
         )
-        raise typer.Exit(1 if errors(problems) else 0)
-    typer.echo(diff.text(changes, limit=limit))
-    raise typer.Exit(report(problems, output))
+        raise typer.Exit(0)
+    if output is OutputFormat.json:
+        problems = [p.as_dict() for p in ordered(result.problems)]
+        typer.echo(json.dumps({**diff_report.as_dict(result.changes), "problems": problems}, indent=2))
+        raise typer.Exit(1 if errors(result.problems) else 0)
+    typer.echo(diff_report.text(result.changes, limit=limit))
+    raise typer.Exit(report(result.problems, output))
 
 
 @app.command("release")
@@ -208,8 +201,8 @@ def release_command(
     """Bump the version, write the CHANGELOG entry and build the release, after checking the bump fits the diff."""
     from datetime import date as Date
 
-    from .cut import release
-    from .versioning import Level
+    from .core.versions import Level
+    from .release import release
 
     try:
         day = Date.fromisoformat(date) if date else None
@@ -303,7 +296,3 @@ def export_command(
     except ValueError as exc:
         typer.echo(f"error: {exc}", err=True)
         raise typer.Exit(2) from None
-
-
-def main() -> None:  # pragma: no cover - console entry point
-    app()

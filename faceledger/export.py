@@ -16,7 +16,7 @@ def export(name: str, data_format: str = "csv", output: str | Path = "-") -> Pat
 
     The bytes are those of the release's file of that format. Returns the file written, if any.
     """
-    from .exporters import EXPORTERS
+    from .publish.exporters import EXPORTERS
 
     exporters = {exporter.FORMAT: exporter for exporter in EXPORTERS}
     if data_format not in exporters:

@@ -12,7 +12,7 @@ import importlib
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
-from . import bundle
+from .core import layout
 
 if TYPE_CHECKING:
     import frictionless
@@ -24,7 +24,7 @@ FLAVOURS: tuple[str, ...] = ("arrow", "pandas", "polars")
 EXTRAS = {"pandas": "pandas", "polars": "polars"}
 
 # Where the data is read from; tests point this at a bundle they build.
-DATA = bundle.PACKAGE_DATA
+DATA = layout.PACKAGE_DATA
 
 
 class UnknownResource(KeyError):
@@ -99,7 +99,7 @@ def schema(name: str) -> dict[str, Any]:
     import json
 
     resource(name)
-    return json.loads((data_dir() / bundle.SCHEMA_DIR / f"{name}.json").read_text(encoding="utf-8"))
+    return json.loads((data_dir() / layout.SCHEMA_DIR / f"{name}.json").read_text(encoding="utf-8"))
 
 
 def info() -> dict[str, Any]:
@@ -150,7 +150,7 @@ def read(name: str) -> pa.Table:
     import pyarrow as pa
     import pyarrow.parquet as pq
 
-    from .schemas import arrow_schema
+    from .core.schema import arrow_schema
 
     with pq.ParquetFile(path(name)) as handle:
         table = handle.read()

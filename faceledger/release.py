@@ -10,21 +10,22 @@ if the build fails. Committing and tagging stay with the maintainer.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-from typing import Any
 
-from . import changelog, git, snapshots
-from .assembly import DESCRIPTOR, assemble
-from .build import BuildResult, build, repository_files, write_files
-from .diff import Diff, compare, summary, version_problems
-from .findings import BuildFailed, Finding, errors
-from .release import source_date_epoch
-from .versioning import Level, Version, VersionError, parse, step, target
-
-CHANGELOG = "CHANGELOG.md"
+from .build import BuildResult, plan, write
+from .checks import assemble
+from .compare import snapshots
+from .compare.changes import Diff
+from .compare.report import summary, version_problems
+from .compare.rows import compare
+from .core import changelog, git
+from .core.files import write_files
+from .core.findings import BuildFailed, Finding, errors
+from .core.package import DESCRIPTOR, Track
+from .core.timestamps import CHANGELOG, source_date_epoch
+from .core.versions import Level, Version, VersionError, parse, step, target
 
 
 @dataclass
@@ -45,7 +46,7 @@ def release(
     dist: Path | None = None,
     previous: str | None = None,
     day: date | None = None,
-    track: Callable[[Iterable[Any], int], Iterable[Any]] | None = None,
+    track: Track | None = None,
 ) -> Released:
     """Release `root` as the version `request` names: major, minor, patch or MAJOR.MINOR.PATCH."""
     package = assemble(root, track=track)
@@ -85,11 +86,12 @@ def release(
         raise _refuse("already-released", str(exc), CHANGELOG, None) from None
 
     # The build rewrites datapackage.json and the files generated from it; all go back on failure.
-    touched = {CHANGELOG, *repository_files(package)}
+    planned = plan(root, package=package)
+    touched = {CHANGELOG, *planned.files}
     originals = {rel: (root / rel).read_bytes() if (root / rel).is_file() else None for rel in touched}
     write_files(root, {CHANGELOG: entry.encode("utf-8")}, [CHANGELOG])
     try:
-        result = build(root, dist, track=track, previous=old, package=package)
+        result = write(planned, dist, previous=old)
     except BaseException:
         kept = {rel: data for rel, data in originals.items() if data is not None}
         write_files(root, kept, sorted(kept))

@@ -7,13 +7,11 @@ way any other Frictionless tool would read them.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
 from pathlib import Path
-from typing import Any
 
-from .assembly import DESCRIPTOR
-from .build import build
-from .findings import BuildFailed, Finding, errors, ordered
+from .build import plan
+from .core.findings import BuildFailed, Finding, errors, ordered
+from .core.package import DESCRIPTOR, Track
 
 
 def frictionless_findings(descriptor: Path, base: str = "") -> list[Finding]:
@@ -47,12 +45,13 @@ def frictionless_findings(descriptor: Path, base: str = "") -> list[Finding]:
     return findings
 
 
-def validate(root: Path, track: Callable[[Iterable[Any], int], Iterable[Any]] | None = None) -> list[Finding]:
+def validate(root: Path, track: Track | None = None) -> list[Finding]:
+    """Every finding for the repository at `root`, in file and line order."""
     try:
-        result = build(root, check=True, track=track)
+        planned = plan(root, track=track)
     except BuildFailed as failed:
         return ordered(failed.findings)
-    findings = list(result.findings)
+    findings = [*planned.findings, *planned.stale()]
     # Stale generated files are still readable data: let the reference validator look too.
     if all(f.code == "stale" for f in errors(findings)):
         findings += frictionless_findings(root / DESCRIPTOR)

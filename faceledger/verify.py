@@ -12,17 +12,15 @@ from __future__ import annotations
 
 import hashlib
 import json
-import re
 import zipfile
 from collections.abc import Iterable
 from pathlib import Path
 
-from .findings import Finding
-from .snapshots import safe_path
-
-SUMS = "SHA256SUMS"
-DESCRIPTOR = "datapackage.json"
-_SUM_LINE = re.compile(r"(?P<digest>[0-9a-f]{64}) [ *](?P<path>.+)")
+from .core.files import safe_path
+from .core.findings import Finding
+from .core.package import DESCRIPTOR
+from .publish.checksums import LINE as _SUM_LINE
+from .publish.checksums import SUMS
 
 
 def verify(path: Path, ignore_missing: bool = False) -> list[Finding]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from faceledger.build import build
-from faceledger.bundle import write_bundle
+from faceledger.publish.bundle import write_bundle
 
 from .support import copy_repo
 

@@ -15,8 +15,8 @@ from pathlib import Path
 
 from typer.testing import CliRunner
 
-from faceledger.assembly import copy_repository
 from faceledger.cli import app
+from faceledger.core.package import copy_repository
 
 REPO = Path(__file__).resolve().parent.parent
 GIT_ENV = {

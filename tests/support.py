@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from faceledger.assembly import copy_repository
+from faceledger.core.package import copy_repository
 
 REPO = Path(__file__).resolve().parent.parent
 # The real news-feed corpus lives beside the repository (it is not ours to republish).

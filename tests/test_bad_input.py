@@ -71,7 +71,7 @@ def test_bad_seed_gives_finding_and_writes_nothing(repo: Path, case: str):
 def test_unreadable_seed_is_a_finding(repo: Path):
     # A dangling symlink stands in for any file the OS refuses to read (tests run as root).
     (repo / "seeds" / "gone.txt").symlink_to(repo / "nowhere.txt")
-    from faceledger.seeds import read_seed
+    from faceledger.ingest.seeds import read_seed
 
     seed, findings = read_seed(repo / "seeds" / "gone.txt", "seeds/gone.txt")
     assert seed is None and [f.code for f in findings] == ["unreadable"]

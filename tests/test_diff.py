@@ -10,8 +10,10 @@ from pathlib import Path
 
 import pytest
 
-from faceledger import diff, schemadiff, snapshots
-from faceledger.versioning import Level
+from faceledger.compare import columns, report, snapshots
+from faceledger.compare import rows as diff_rows
+from faceledger.compare import schema_changes as schemadiff
+from faceledger.core.versions import Level
 
 from .release_support import (
     TOMBSTONES_HEADER,
@@ -166,14 +168,14 @@ def test_diff_of_two_releases_lists_each_change_by_key(two: History):
 
 
 def test_git_refs_and_folders_give_the_same_diff(two: History):
-    by_ref = diff.as_dict(
-        diff.compare(snapshots.read("v0.1.0", two.root), snapshots.read("v0.1.1", two.root))
+    by_ref = report.as_dict(
+        diff_rows.compare(snapshots.read("v0.1.0", two.root), snapshots.read("v0.1.1", two.root))
     )
-    by_folder = diff.as_dict(
-        diff.compare(snapshots.read_folder(two.first), snapshots.read_folder(two.second))
+    by_folder = report.as_dict(
+        diff_rows.compare(snapshots.read_folder(two.first), snapshots.read_folder(two.second))
     )
-    for report in (by_ref, by_folder):
-        report.pop("old"), report.pop("new")
+    for side in (by_ref, by_folder):
+        side.pop("old"), side.pop("new")
     assert by_ref == by_folder
     assert by_ref["data"]["vendors"]["renamed_keys"] == [
         {"from": "ven-idemia", "to": "ven-idemia-ps", "fields": ["name"]}
@@ -185,7 +187,7 @@ def test_each_format_folder_reads_the_same(two: History):
     from_csv = snapshots.read_folder(two.second / "csv")
     from_parquet = snapshots.read_folder(two.second / "parquet")
     assert from_csv.schemas == from_parquet.schemas
-    nothing = diff.compare(from_csv, from_parquet)
+    nothing = diff_rows.compare(from_csv, from_parquet)
     assert nothing.schema == [] and not any(c.changed for c in nothing.data) and nothing.problems == []
     assert from_parquet.tables["vendors"].equals(from_csv.tables["vendors"])
 
@@ -341,16 +343,16 @@ def test_lists_compare_by_value_and_empty_equals_missing():
 
     a = pa.chunked_array([pa.array([["x", "y"], [], None, ["x"], [""]], pa.list_(pa.string()))])
     b = pa.chunked_array([pa.array([["x", "y"], None, [], ["y"], []], pa.list_(pa.string()))])
-    assert diff.differs(a, b).to_pylist() == [False, False, False, True, True]
+    assert columns.differs(a, b).to_pylist() == [False, False, False, True, True]
     n = pa.chunked_array([pa.array([1.0, float("nan"), None, 2.0])])
     m = pa.chunked_array([pa.array([1.0, float("nan"), 3.0, None])])
-    assert diff.differs(n, m).to_pylist() == [False, False, True, True]
+    assert columns.differs(n, m).to_pylist() == [False, False, True, True]
 
 
 def snapshot(label: str, schema: dict, rows: list[dict]) -> snapshots.Snapshot:
     import pyarrow as pa
 
-    from faceledger.schemas import arrow_schema
+    from faceledger.core.schema import arrow_schema
 
     descriptor = {"version": "1.0.0", "resources": [{"name": "t", "path": "t.csv"}]}
     table = pa.Table.from_pylist(rows, schema=arrow_schema(schema))
@@ -370,8 +372,12 @@ PAIRS = {
 def test_composite_keys_join_their_values():
     old = snapshot("old", PAIRS, [{"a": "x", "b": 1, "note": "n"}, {"a": "x", "b": 2, "note": "n"}])
     new = snapshot("new", PAIRS, [{"a": "x", "b": 1, "note": "m"}, {"a": "y", "b": 2, "note": "n"}])
-    rows = diff.change_rows(diff.compare(old, new))
-    assert rows == [("t", "MOD", "x|1", "note", ""), ("t", "DEL", "x|2", "", ""), ("t", "ADD", "y|2", "", "")]
+    listed = report.change_rows(diff_rows.compare(old, new))
+    assert listed == [
+        ("t", "MOD", "x|1", "note", ""),
+        ("t", "DEL", "x|2", "", ""),
+        ("t", "ADD", "y|2", "", ""),
+    ]
 
 
 @pytest.mark.parametrize(
@@ -383,8 +389,8 @@ def test_composite_keys_join_their_values():
 )
 def test_rows_that_cannot_be_matched_still_count_as_a_change(schema, note, problem):
     rows = [{"a": "x", "b": 1, "note": "n"}, {"a": "x", "b": 1, "note": "n"}]
-    same = diff.compare(snapshot("old", schema, rows), snapshot("new", schema, rows))
-    other = diff.compare(snapshot("old", schema, rows), snapshot("new", schema, rows[:1]))
+    same = diff_rows.compare(snapshot("old", schema, rows), snapshot("new", schema, rows))
+    other = diff_rows.compare(snapshot("old", schema, rows), snapshot("new", schema, rows[:1]))
     assert same.data[0].note == other.data[0].note == note
     assert (same.required, other.required) == (Level.NONE, Level.PATCH)
     assert [p.code for p in other.problems] == ([problem] if problem else [])

@@ -14,8 +14,8 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
+from faceledger.checks.privacy import PRIVATE_NAMES, name_digest
 from faceledger.cli import app
-from faceledger.privacy import PRIVATE_NAMES, name_digest
 
 REPO = Path(__file__).resolve().parents[1]
 COPIED = ("seeds", "schema", "dataset", "datapackage.json", "CHANGELOG.md", "LICENSE-DATA")

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from faceledger.evidence import PartialDate, dates_in, money_in, names_in, occurs_in, parse_partial_date
-from faceledger.privacy import name_digest, private_names_in
+from faceledger.checks.privacy import name_digest, private_names_in
+from faceledger.checks.quotes import PartialDate, dates_in, money_in, names_in, occurs_in, parse_partial_date
 
 
 @pytest.mark.parametrize(

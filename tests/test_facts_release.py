@@ -12,7 +12,7 @@ import pyarrow.parquet as pq
 import pytest
 
 from faceledger.build import build
-from faceledger.privacy import name_digest, private_names_in, read_digests, words
+from faceledger.checks.privacy import name_digest, private_names_in, read_digests, words
 from faceledger.validate import validate
 
 REPO = Path(__file__).resolve().parents[1]

@@ -7,7 +7,7 @@ from pathlib import Path
 import pyarrow as pa
 import pytest
 
-from faceledger import ids
+from faceledger.core import tombstones as ids
 
 from .release_support import TOMBSTONES_HEADER, VENDORS, History, cli, history, write_csv
 

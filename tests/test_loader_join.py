@@ -17,8 +17,7 @@ import pytest
 
 import faceledger
 from faceledger import loader
-from faceledger.build import build
-from faceledger.bundle import build_bundle
+from faceledger.build import build, build_bundle, plan
 
 from .support import copy_repo
 
@@ -70,7 +69,7 @@ def add_resource(root: Path, name: str, schema: dict, rows: list[list[str]]) -> 
 @pytest.fixture(scope="module")
 def facts(tmp_path_factory: pytest.TempPathFactory) -> dict:
     root = copy_repo(tmp_path_factory.mktemp("join") / "repo")
-    documents = build(root, check=True).package.tables["documents"].data
+    documents = plan(root).package.tables["documents"].data
     first, second = documents.column("document_id").to_pylist()[:2]
     add_resource(root, "claims", CLAIMS, [["c1", "One", "10"], ["c2", "Two", "20.5"], ["c3", "Three", ""]])
     add_resource(

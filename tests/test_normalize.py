@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from faceledger.text import clean, word_count
-from faceledger.urls import canonical_url
+from faceledger.ingest.text import clean, word_count
+from faceledger.ingest.urls import canonical_url
 
 
 @pytest.mark.parametrize(

@@ -13,8 +13,8 @@ from typer.testing import CliRunner
 
 from faceledger.build import build
 from faceledger.cli import app
-from faceledger.schemas import DATETIME_FORMAT
-from faceledger.tables import read_csv
+from faceledger.core.schema import DATETIME_FORMAT
+from faceledger.ingest.tables import read_csv
 from faceledger.validate import frictionless_findings
 
 from .support import REPO, copy_repo
@@ -171,7 +171,7 @@ def test_failed_release_leaves_previous_release_untouched(repo: Path, monkeypatc
     release = build(repo).release
     before = {p: p.read_bytes() for p in release.rglob("*") if p.is_file()}
 
-    from faceledger.exporters import json as json_exporter
+    from faceledger.publish.exporters import json as json_exporter
 
     def interrupted(*args, **kwargs):
         raise OSError("disk full")

@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from faceledger import versioning
-from faceledger.versioning import Level, Version, VersionError
+from faceledger.core import versions as versioning
+from faceledger.core.versions import Level, Version, VersionError
 
 from .release_support import (
     REPO,
@@ -288,7 +288,7 @@ def test_an_interrupted_release_leaves_nothing(two: History, tmp_path: Path, mon
     refresh(root)
     before = files(root)
 
-    from faceledger.exporters import parquet
+    from faceledger.publish.exporters import parquet
 
     written = []
 

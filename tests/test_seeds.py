@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from faceledger.documents import build_documents
-from faceledger.findings import errors
-from faceledger.seeds import read_seed, seed_paths
+from faceledger.core.findings import errors
+from faceledger.ingest.documents import build_documents
+from faceledger.ingest.seeds import read_seed, seed_paths
 
 from .support import CORPUS, CORPUS_REQUIRED, REPO
 

@@ -8,7 +8,7 @@ from pathlib import Path
 from typer.testing import CliRunner
 
 from faceledger.cli import app
-from faceledger.release import dump_json
+from faceledger.core.files import dump_json
 
 runner = CliRunner()
 

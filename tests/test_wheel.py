@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from faceledger.bundle import build_bundle
+from faceledger.build import build_bundle
 
 from .support import REPO, copy_repo
 

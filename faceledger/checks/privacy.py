@@ -15,7 +15,8 @@ import unicodedata
 from functools import lru_cache
 from pathlib import Path
 
-from .findings import Finding
+from ..core.findings import Finding
+from .facts import EVIDENCE, FACTS, Facts
 
 PRIVATE_NAMES = "dataset/private-names.txt"
 # The longest name the list can hold, in words; longer runs are never hashed.
@@ -77,3 +78,25 @@ def _private_runs(text: str, digests: frozenset[str]) -> tuple[str, ...]:
             if _digest(run) in digests:
                 found.append(run)
     return tuple(found)
+
+
+def privacy_problems(facts: Facts, digests: frozenset[str]) -> list[Finding]:
+    """No cell of a curated fact or quote names a listed private person."""
+    findings = []
+    for name in (*FACTS, EVIDENCE):
+        table = facts.package.tables[name]
+        for index, row in enumerate(facts.rows[name]):
+            for column, value in row.items():
+                texts = [t for t in (value if isinstance(value, list) else [value]) if isinstance(t, str)]
+                found = sorted({n for t in texts for n in private_names_in(t, digests)})
+                if found:
+                    findings.append(
+                        Finding(
+                            table.path,
+                            table.line(index),
+                            "private-person",
+                            f"names a private person listed in {PRIVATE_NAMES} ({', '.join(map(repr, found))}): keep people out of the data and quote a passage that does not name them",
+                            field=column,
+                        )
+                    )
+    return findings

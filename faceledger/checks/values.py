@@ -1,7 +1,7 @@
 """Checks of curated fact values on their own: codes from a standard, amounts, dates,
 the shape of each relationship, the parties of systems, and organization parents.
 
-The checks against evidence (quotes, values stated in them) are in facts.py.
+The checks against evidence (quotes, values stated in them) are in evidence.py.
 """
 
 from __future__ import annotations
@@ -9,9 +9,9 @@ from __future__ import annotations
 from functools import cache
 from typing import Any
 
-from . import evidence as ev
+from ..core.findings import Finding
+from . import quotes as ev
 from .facts import FACTS, RULE, STANDARD, Facts, figure
-from .findings import Finding
 
 
 def value_problems(facts: Facts) -> list[Finding]:

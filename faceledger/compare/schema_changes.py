@@ -18,8 +18,8 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
-from .schemas import TableSchema, field_names, primary_key
-from .versioning import Level
+from ..core.schema import TableSchema, field_names, primary_key
+from ..core.versions import Level
 
 # Field properties that change how a cell is read: any change to them is breaking.
 READING = (

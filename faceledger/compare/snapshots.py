@@ -16,7 +16,7 @@ from __future__ import annotations
 import json
 import tempfile
 from dataclasses import dataclass, field
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 from typing import Any
 
 import pyarrow as pa
@@ -24,12 +24,13 @@ import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
 
-from . import git
-from .findings import BuildFailed, Finding
-from .schemas import TableSchema, arrow_schema, arrow_type, field_names
-from .versioning import VersionError, parse
+from ..core import git
+from ..core.files import safe_path
+from ..core.findings import BuildFailed, Finding
+from ..core.package import DESCRIPTOR
+from ..core.schema import TableSchema, arrow_schema, arrow_type, field_names
+from ..core.versions import VersionError, parse
 
-DESCRIPTOR = "datapackage.json"
 # Release folders are read from Parquet when they have it: typed, and the fastest to read.
 READ_ORDER = ("parquet", "csv")
 
@@ -161,11 +162,6 @@ def read_package(folder: Path, label: str, data: bool = True) -> Snapshot:
     if findings:
         raise BuildFailed(findings)
     return snapshot
-
-
-def safe_path(path: str) -> bool:
-    pure = PurePosixPath(path)
-    return bool(path) and not pure.is_absolute() and ".." not in pure.parts and "\\" not in path
 
 
 def read_table(

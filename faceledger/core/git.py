@@ -8,7 +8,7 @@ import tarfile
 from datetime import UTC, date, datetime
 from pathlib import Path
 
-from .versioning import CORE, Version, parse
+from .versions import CORE, Version, parse
 
 TAG_PREFIX = "v"
 

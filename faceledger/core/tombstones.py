@@ -1,10 +1,10 @@
-"""Stable identifiers: a published id is never reused, and a retired one says what became of it.
+"""Stable identifiers: what became of an id a release published and a later version retired.
 
 The `tombstones` resource records every id that a release published and a
 later version dropped: `removed` (with the reason) or `renamed` (with the id
-that replaces it, which may itself be renamed later). The build refuses data
-that uses a retired id again; `faceledger diff` refuses a published id that
-disappears without a tombstone, and reports renames as renames.
+that replaces it, which may itself be renamed later). checks/ids.py refuses
+data that uses a retired id again; compare/ reports renames as renames and
+refuses a published id that disappears without a tombstone.
 
 Only resources whose primary key is a single field have ids in this sense;
 rows keyed by several fields (links between ids) follow the ids they join.
@@ -14,13 +14,9 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-from .findings import Finding
-from .schemas import TableSchema, primary_key
-
-if TYPE_CHECKING:
-    from .assembly import Package
+from .schema import TableSchema, primary_key
 
 TOMBSTONES = "tombstones"
 REMOVED, RENAMED = "removed", "renamed"
@@ -89,71 +85,3 @@ def resolve(resource: str, id: str, retired: Any) -> str | None:
             raise RedirectCycle(f"{resource}: the renames of {id} loop: {' -> '.join([*seen, current])}")
         seen.append(current)
     return current
-
-
-def id_problems(package: Package) -> list[Finding]:
-    """Tombstones that make no sense, and data that uses a retired id again."""
-    if TOMBSTONES not in package.tables:
-        return []
-    table = package.tables[TOMBSTONES]
-    rows = tombstone_rows(table.data)
-    stones = {(stone.resource, stone.id): stone for stone in rows}
-    id_fields = {
-        name: field
-        for name, schema in package.schemas.items()
-        if (field := id_field(schema)) and name != TOMBSTONES and name in package.tables
-    }
-    ids = {name: _ids(package.tables[name].data, field) for name, field in id_fields.items()}
-    findings = [
-        Finding(table.path, table.line(index), code, message, field=field)
-        for index, stone in enumerate(rows)
-        for code, message, field in _tombstone_problems(stone, stones, ids)
-    ]
-    for name, field in id_fields.items():
-        data = package.tables[name]
-        for index, value in enumerate(data.data.column(field).to_pylist()):
-            stone = stones.get((name, str(value)))
-            if stone is not None:
-                findings.append(
-                    Finding(
-                        data.path,
-                        data.line(index),
-                        "reused-id",
-                        f"{value} was {stone.status} after {stone.last_version} ({stone.reason}); "
-                        "a published id is never used again: give this row a new id",
-                        field=field,
-                    )
-                )
-    return findings
-
-
-def _tombstone_problems(
-    stone: Tombstone, stones: Tombstones, ids: Mapping[str, set[str]]
-) -> list[tuple[str, str, str]]:
-    if stone.resource not in ids:
-        message = f"{stone.resource!r} is not a resource whose primary key is a single field"
-        return [("unknown-resource", message, "resource")]
-    if stone.status == REMOVED:
-        if stone.replaced_by is not None:
-            return [
-                (
-                    "unexpected-replacement",
-                    "a removed id has no replacement: use status renamed",
-                    "replaced_by",
-                )
-            ]
-        return []
-    if stone.replaced_by is None:
-        return [("missing-replacement", "a renamed id needs the id that replaces it", "replaced_by")]
-    try:
-        successor = resolve(stone.resource, stone.id, stones)
-    except RedirectCycle as exc:
-        return [("redirect-cycle", str(exc), "replaced_by")]
-    if successor is not None and successor not in ids[stone.resource]:
-        message = f"{stone.id} is renamed to {successor}, which is not an id in {stone.resource}"
-        return [("unknown-replacement", message, "replaced_by")]
-    return []
-
-
-def _ids(table: Any, field: str) -> set[str]:
-    return {str(v) for v in table.column(field).to_pylist()}

@@ -15,8 +15,6 @@ import re
 from enum import IntEnum
 from typing import Any, NamedTuple
 
-from .findings import Finding
-
 # No leading zeros, ASCII digits only (`\d` would also match other scripts' digits).
 _NUMBER = r"(0|[1-9][0-9]*)"
 CORE = re.compile(rf"{_NUMBER}\.{_NUMBER}\.{_NUMBER}")
@@ -101,12 +99,3 @@ def target(current: Version, request: str) -> Version:
     if request in kinds:
         return current.bumped(kinds[request])
     return parse(request)
-
-
-def version_problems(package: Any) -> list[Finding]:
-    """The package's version must parse: frictionless accepts any string there."""
-    try:
-        parse(package.descriptor.get("version"))
-    except VersionError as exc:
-        return [Finding("datapackage.json", None, "invalid-version", str(exc), field="version")]
-    return []

@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from ..core.findings import Finding
+from ..core.package import Track
 from . import feedyaml, text, urls
-from .findings import Finding
 from .seeds import SIDECAR_SUFFIX, Seed, read_seed, read_sidecar, seed_paths
 
 # The news-feed front matter this project reads; anything else is reported.
@@ -67,9 +67,7 @@ def parse_timestamp(value: Any) -> tuple[datetime | None, str | None]:
     return stamp.astimezone(UTC).replace(microsecond=0), None
 
 
-def build_documents(
-    root: Path, track: Callable[[Iterable[Any], int], Iterable[Any]] | None = None
-) -> Documents:
+def build_documents(root: Path, track: Track | None = None) -> Documents:
     """Every seed normalized; `track` wraps the seed loop to show progress."""
     out = Documents()
     seeds: list[Seed] = []

@@ -16,8 +16,8 @@ import frontmatter
 import yaml
 from frontmatter.default_handlers import YAMLHandler
 
+from ..core.findings import Finding
 from . import feedyaml
-from .findings import Finding
 
 SIDECAR_SUFFIX = ".meta.yaml"
 

@@ -12,28 +12,15 @@ import csv
 import io
 import re
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
 import pyarrow as pa
 
-from .findings import Finding
-from .schemas import TableSchema, arrow_schema, field_names, primary_key
-
-
-@dataclass
-class Table:
-    """A resource's rows as Arrow, with the file line each row came from."""
-
-    name: str
-    data: pa.Table
-    path: str = ""
-    lines: list[int] = field(default_factory=list)
-
-    def line(self, index: int) -> int | None:
-        return self.lines[index] if index < len(self.lines) else None
+from ..core.findings import Finding
+from ..core.package import Table
+from ..core.schema import TableSchema, arrow_schema, field_names
 
 
 def _parse_integer(cell: str) -> int:
@@ -185,9 +172,7 @@ def read_csv(name: str, path: Path, rel: str, schema: TableSchema) -> tuple[Tabl
             lines.append(start)
     arrays = {spec["name"]: col for spec, col in zip(specs, columns, strict=True)}
     data = pa.Table.from_pydict(arrays, schema=arrow_schema(schema))
-    table = Table(name, data, rel, lines)
-    findings += unique_problems(table, schema)
-    return table, findings
+    return Table(name, data, rel, lines), findings
 
 
 def _convert(
@@ -202,37 +187,6 @@ def _convert(
     except ValueError as exc:
         return None, [f"{cell!r} is {spec.get('type', 'string')}-typed: {exc}"]
     return value, constraint_problems(spec, value)
-
-
-def unique_problems(table: Table, schema: TableSchema) -> list[Finding]:
-    findings = []
-    keys = [primary_key(schema)] + [
-        [spec["name"]] for spec in schema["fields"] if spec.get("constraints", {}).get("unique")
-    ]
-    seen_keys: set[tuple[str, ...]] = set()
-    for key in keys:
-        if not key or tuple(key) in seen_keys:
-            continue
-        seen_keys.add(tuple(key))
-        first: dict[tuple[Any, ...], int] = {}
-        columns = [table.data.column(k).to_pylist() for k in key]
-        for index, value in enumerate(zip(*columns, strict=True)):
-            if any(v is None for v in value):
-                continue
-            if value in first:
-                shown = ", ".join(map(str, value))
-                findings.append(
-                    Finding(
-                        table.path,
-                        table.line(index),
-                        "duplicate-key",
-                        f"{shown} is already used on line {table.line(first[value])}",
-                        field=",".join(key),
-                    )
-                )
-            else:
-                first[value] = index
-    return findings
 
 
 def table_from_rows(name: str, rows: list[dict[str, Any]], schema: TableSchema, path: str = "") -> Table:

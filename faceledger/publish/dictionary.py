@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from .schemas import TableSchema, primary_key
+from ..core.schema import TableSchema, primary_key
 
 PATH = "docs/data-dictionary.md"
 

@@ -14,7 +14,7 @@ from typing import Any
 
 import pyarrow as pa
 
-from ..schemas import DATETIME_FORMAT, TableSchema
+from ...core.schema import DATETIME_FORMAT, TableSchema
 
 FORMAT = "csv"
 SUFFIX = ".csv"

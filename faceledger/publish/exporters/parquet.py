@@ -10,7 +10,7 @@ from typing import Any
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from ..schemas import TableSchema
+from ...core.schema import TableSchema
 
 FORMAT = "parquet"
 SUFFIX = ".parquet"

@@ -1,0 +1,62 @@
+"""Checks: a Package in, findings out. Each check is a function of the package.
+
+A new check goes in a module here and in CHECKS below; it may read any table
+but never writes one. Checks run only once every resource has been read, so
+they can follow keys between tables.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from pathlib import Path
+
+from ..core.findings import Finding
+from ..core.package import Package, Track
+from ..ingest.repository import read_repository
+from . import evidence, facts, ids, keys, privacy, values, versions
+
+PackageCheck = Callable[[Package], Iterable[Finding]]
+
+
+def fact_problems(package: Package) -> list[Finding]:
+    """The curated facts against their evidence and on their own."""
+    if not all(name in package.tables for name in (*facts.FACTS, facts.EVIDENCE, "documents")):
+        return []
+    broken = facts.rule_problems(package)
+    if broken:
+        return broken
+    indexed = facts.index(package)
+    digests, findings = privacy.read_digests(package.root)
+    findings += evidence.citation_problems(indexed)
+    findings += evidence.support_problems(indexed)
+    findings += values.value_problems(indexed)
+    findings += privacy.privacy_problems(indexed, digests)
+    return findings
+
+
+CHECKS: list[PackageCheck] = [
+    keys.foreign_key_problems,
+    fact_problems,
+    versions.version_problems,
+    ids.id_problems,
+]
+
+
+def check(package: Package) -> list[Finding]:
+    """Every check's findings for a package whose tables were all read; keys of what was read otherwise."""
+    findings = [
+        problem
+        for name, table in package.tables.items()
+        for problem in keys.unique_problems(table, package.schemas[name])
+    ]
+    if len(package.tables) == len(package.resources) and package.resources:
+        for run in CHECKS:
+            findings += run(package)
+    return findings
+
+
+def assemble(root: Path, track: Track | None = None) -> Package:
+    """The repository at `root` read and checked: every finding is on the package."""
+    package = read_repository(root, track=track)
+    package.findings += check(package)
+    return package

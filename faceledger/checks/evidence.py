@@ -1,0 +1,160 @@
+"""Evidence checks: each evidence row cites one fact and a quote that is in its document, and each
+fact value a schema rule covers is stated by the quotes cited for it (see checks/facts.py)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from ..core.findings import Finding
+from . import quotes as ev
+from .facts import EVIDENCE, FACTS, RULE, Citation, Facts, figure, names_of, reference, targets
+
+
+def citation_problems(facts: Facts) -> list[Finding]:
+    """Each evidence row: one fact, fields that fact has, a quote that is in the document."""
+    package = facts.package
+    table = package.tables[EVIDENCE]
+    pointers = targets(package)
+    # Documents are long and cited many times: normalize each once.
+    texts = {doc: ev.normalize(text) for doc, text in package.texts.items()}
+    findings = []
+    for index, row in enumerate(facts.rows[EVIDENCE]):
+        line = table.line(index)
+        chosen = [name for name, column in pointers.items() if row[column] is not None]
+        if len(chosen) != 1:
+            columns = ", ".join(pointers.values())
+            findings.append(
+                Finding(
+                    table.path,
+                    line,
+                    "evidence-target",
+                    f"fill exactly one of {columns}; {len(chosen)} are filled",
+                )
+            )
+        for name in chosen:
+            known = {spec["name"] for spec in package.schemas[name]["fields"]}
+            for unknown in [f for f in row["fields"] or [] if f not in known]:
+                findings.append(
+                    Finding(
+                        table.path, line, "unknown-field", f"{name} has no field {unknown!r}", field="fields"
+                    )
+                )
+        text = texts.get(row["document_id"])
+        quote = ev.normalize(row["quote"])
+        if text is not None and quote not in text:
+            hint = " (it does with different capitals)" if quote.casefold() in text.casefold() else ""
+            findings.append(
+                Finding(
+                    table.path,
+                    line,
+                    "quote-not-found",
+                    f"the quote does not occur in {row['document_id']}'s title, excerpt or body{hint}",
+                    field="quote",
+                )
+            )
+    return findings
+
+
+def support_problems(facts: Facts) -> list[Finding]:
+    """Each fact has a quote; each value a field's rule covers is stated by the quotes cited for it."""
+    findings = []
+    for name in FACTS:
+        schema = facts.package.schemas[name]
+        rules = [(spec["name"], spec[RULE]) for spec in schema["fields"] if RULE in spec]
+        for index, row in enumerate(facts.rows[name]):
+            path, line = facts.where(name, index)
+            if not facts.cited(name, row):
+                findings.append(
+                    Finding(path, line, "no-evidence", f"no evidence row cites {facts.row_id(name, row)}")
+                )
+                continue
+            for field_name, rule in rules:
+                value = row[field_name]
+                if value is None or any(row.get(k) == v for k, v in rule.get("unless", {}).items()):
+                    continue
+                for message in _unsupported(facts, name, row, field_name, rule):
+                    findings.append(Finding(path, line, "unsupported-value", message, field=field_name))
+            for citation in facts.cited(name, row):
+                for empty in [f for f in citation.fields if f in row and row[f] is None]:
+                    findings.append(
+                        Finding(
+                            path,
+                            line,
+                            "cited-empty-field",
+                            f"{citation.id} is cited for {empty}, which is empty",
+                            field=empty,
+                            severity="warning",
+                        )
+                    )
+    return findings
+
+
+def _unsupported(
+    facts: Facts, name: str, row: dict[str, Any], field_name: str, rule: dict[str, Any]
+) -> Iterable[str]:
+    """Why the quotes cited for a value do not support it (nothing when they do)."""
+    match = rule["match"]
+    value = row[field_name]
+    if match == "named":
+        yield from _unnamed(facts, name, row, field_name)
+        return
+    cited = facts.cited(name, row, field_name)
+    if match == "sourced":
+        if not cited and row.get(rule["or"]) is None:
+            yield f"cite a quote for {field_name} or give a source in {rule['or']}"
+        return
+    if not cited:
+        yield f"no quote is cited for {field_name}: add an evidence row listing {field_name} in its fields"
+        return
+    if match == "verbatim":
+        for item in value if isinstance(value, list) else [value]:
+            if not any(ev.occurs_in(item, c.quote) for c in cited):
+                yield f"{item!r} is not in the words of a quote cited for it ({', '.join(c.id for c in cited)})"
+    elif match == "amount":
+        currency = row.get(rule["currency"])
+        for citation in cited:
+            stated = ev.money_in(citation.quote)
+            if not any(money.states(value, currency) for money in stated):
+                seen = (
+                    ", ".join(m.text + (" (a bound, not an amount)" if m.hedged else "") for m in stated)
+                    or "no amount in figures"
+                )
+                yield f"{figure(value)} {currency or '(no currency)'} is not stated in {citation.id} (it states: {seen})"
+    elif match == "date":
+        yield from _undated(facts, row, field_name, rule, cited)
+
+
+def _undated(
+    facts: Facts, row: dict[str, Any], field_name: str, rule: dict[str, Any], cited: list[Citation]
+) -> Iterable[str]:
+    date, _ = ev.parse_partial_date(row[field_name])
+    if date is None:
+        return  # reported by value_problems
+    if row.get(rule["basis"]) == "publication":
+        for citation in cited:
+            published = facts.published.get(citation.document_id)
+            if published is None:
+                yield f"{citation.id} cites {citation.document_id}, which has no publication date to take the year from"
+            elif date != ev.PartialDate(published.year):
+                yield f"{date} is not the year {citation.document_id} was published ({published.year}), as {rule['basis']} 'publication' says"
+        return
+    for citation in cited:
+        stated = ev.dates_in(citation.quote)
+        if not any(date.within(found) for _, found in stated):
+            seen = ", ".join(words for words, _ in stated) or "no date"
+            yield f"{date} is not stated in {citation.id} (it states: {seen})"
+
+
+def _unnamed(facts: Facts, name: str, row: dict[str, Any], field_name: str) -> Iterable[str]:
+    target = reference(facts, name, field_name)
+    if target is None:
+        names = names_of(row)
+    else:
+        referred = facts.by_id[target].get(row[field_name])
+        if referred is None:
+            return  # a dangling key, reported as foreign-key
+        names = names_of(referred)
+    quotes = facts.cited(name, row)
+    if not any(ev.names_in(n, c.quote) for n in names for c in quotes):
+        yield f"none of the quotes cited for {facts.row_id(name, row)} names {' / '.join(names)}"

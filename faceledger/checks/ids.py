@@ -1,0 +1,87 @@
+"""Tombstones that make sense, and no retired id used again (see core/tombstones.py)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from ..core.findings import Finding
+from ..core.package import Package
+from ..core.tombstones import (
+    REMOVED,
+    TOMBSTONES,
+    RedirectCycle,
+    Tombstone,
+    Tombstones,
+    id_field,
+    resolve,
+    tombstone_rows,
+)
+
+
+def id_problems(package: Package) -> list[Finding]:
+    """Tombstones that make no sense, and data that uses a retired id again."""
+    if TOMBSTONES not in package.tables:
+        return []
+    table = package.tables[TOMBSTONES]
+    rows = tombstone_rows(table.data)
+    stones = {(stone.resource, stone.id): stone for stone in rows}
+    id_fields = {
+        name: field
+        for name, schema in package.schemas.items()
+        if (field := id_field(schema)) and name != TOMBSTONES and name in package.tables
+    }
+    ids = {name: _ids(package.tables[name].data, field) for name, field in id_fields.items()}
+    findings = [
+        Finding(table.path, table.line(index), code, message, field=field)
+        for index, stone in enumerate(rows)
+        for code, message, field in _tombstone_problems(stone, stones, ids)
+    ]
+    for name, field in id_fields.items():
+        data = package.tables[name]
+        for index, value in enumerate(data.data.column(field).to_pylist()):
+            stone = stones.get((name, str(value)))
+            if stone is not None:
+                findings.append(
+                    Finding(
+                        data.path,
+                        data.line(index),
+                        "reused-id",
+                        f"{value} was {stone.status} after {stone.last_version} ({stone.reason}); "
+                        "a published id is never used again: give this row a new id",
+                        field=field,
+                    )
+                )
+    return findings
+
+
+def _tombstone_problems(
+    stone: Tombstone, stones: Tombstones, ids: Mapping[str, set[str]]
+) -> list[tuple[str, str, str]]:
+    if stone.resource not in ids:
+        message = f"{stone.resource!r} is not a resource whose primary key is a single field"
+        return [("unknown-resource", message, "resource")]
+    if stone.status == REMOVED:
+        if stone.replaced_by is not None:
+            return [
+                (
+                    "unexpected-replacement",
+                    "a removed id has no replacement: use status renamed",
+                    "replaced_by",
+                )
+            ]
+        return []
+    if stone.replaced_by is None:
+        return [("missing-replacement", "a renamed id needs the id that replaces it", "replaced_by")]
+    try:
+        successor = resolve(stone.resource, stone.id, stones)
+    except RedirectCycle as exc:
+        return [("redirect-cycle", str(exc), "replaced_by")]
+    if successor is not None and successor not in ids[stone.resource]:
+        message = f"{stone.id} is renamed to {successor}, which is not an id in {stone.resource}"
+        return [("unknown-replacement", message, "replaced_by")]
+    return []
+
+
+def _ids(table: Any, field: str) -> set[str]:
+    return {str(v) for v in table.column(field).to_pylist()}

@@ -1,0 +1,67 @@
+"""Keys: primary and unique keys hold once per table, and every foreign key resolves."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ..core.findings import Finding
+from ..core.package import Package, Table
+from ..core.schema import TableSchema, primary_key
+
+
+def foreign_key_problems(package: Package) -> list[Finding]:
+    findings = []
+    for name, schema in package.schemas.items():
+        table = package.tables[name]
+        for fk in schema.get("foreignKeys", []):
+            source = fk["fields"] if isinstance(fk["fields"], list) else [fk["fields"]]
+            ref = fk["reference"]
+            target_name = ref.get("resource") or name
+            target_fields = ref["fields"] if isinstance(ref["fields"], list) else [ref["fields"]]
+            target = package.tables[target_name].data
+            known = set(zip(*(target.column(f).to_pylist() for f in target_fields), strict=True))
+            values = zip(*(table.data.column(f).to_pylist() for f in source), strict=True)
+            for index, value in enumerate(values):
+                if any(v is None for v in value) or value in known:
+                    continue
+                findings.append(
+                    Finding(
+                        table.path,
+                        table.line(index),
+                        "foreign-key",
+                        f"{', '.join(map(str, value))} is not a {','.join(target_fields)} in {target_name}",
+                        field=",".join(source),
+                    )
+                )
+    return findings
+
+
+def unique_problems(table: Table, schema: TableSchema) -> list[Finding]:
+    findings = []
+    keys = [primary_key(schema)] + [
+        [spec["name"]] for spec in schema["fields"] if spec.get("constraints", {}).get("unique")
+    ]
+    seen_keys: set[tuple[str, ...]] = set()
+    for key in keys:
+        if not key or tuple(key) in seen_keys:
+            continue
+        seen_keys.add(tuple(key))
+        first: dict[tuple[Any, ...], int] = {}
+        columns = [table.data.column(k).to_pylist() for k in key]
+        for index, value in enumerate(zip(*columns, strict=True)):
+            if any(v is None for v in value):
+                continue
+            if value in first:
+                shown = ", ".join(map(str, value))
+                findings.append(
+                    Finding(
+                        table.path,
+                        table.line(index),
+                        "duplicate-key",
+                        f"{shown} is already used on line {table.line(first[value])}",
+                        field=",".join(key),
+                    )
+                )
+            else:
+                first[value] = index
+    return findings

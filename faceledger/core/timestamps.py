@@ -1,0 +1,38 @@
+"""The times a release is stamped with: never the clock, so that rebuilds give the same bytes.
+
+SOURCE_DATE_EPOCH when it is set (the reproducible-builds convention), else the
+version's date in CHANGELOG.md, else 1980-01-01, the earliest date a zip holds.
+"""
+
+from __future__ import annotations
+
+import os
+from datetime import UTC, datetime
+from pathlib import Path
+
+from . import changelog
+from .findings import BuildFailed, Finding
+
+ZIP_EPOCH = datetime(1980, 1, 1, tzinfo=UTC)
+CHANGELOG = "CHANGELOG.md"
+
+
+def source_date_epoch() -> datetime | None:
+    """SOURCE_DATE_EPOCH as a time, when set."""
+    value = os.environ.get("SOURCE_DATE_EPOCH")
+    if value is None:
+        return None
+    try:
+        return datetime.fromtimestamp(int(value), UTC)
+    except (ValueError, OverflowError, OSError):
+        message = f"{value!r} is not a time in whole seconds since 1970-01-01 UTC"
+        raise BuildFailed([Finding("SOURCE_DATE_EPOCH", None, "invalid-epoch", message)]) from None
+
+
+def release_time(root: Path, version: str) -> datetime:
+    """The time stamped on a release's zip entries."""
+    stamp = source_date_epoch()
+    if stamp is None and (root / CHANGELOG).is_file():
+        day = changelog.release_date((root / CHANGELOG).read_text(encoding="utf-8"), version)
+        stamp = datetime(day.year, day.month, day.day, tzinfo=UTC) if day else None
+    return max(stamp or ZIP_EPOCH, ZIP_EPOCH)

@@ -1,0 +1,41 @@
+"""The generated files a repository commits: derived CSVs, datapackage.json's bytes and hashes, the data dictionary."""
+
+from __future__ import annotations
+
+import hashlib
+
+from ..core.files import dump_json
+from ..core.package import DERIVED, DESCRIPTOR, Package
+from . import dictionary
+from .exporters import csv as csv_exporter
+
+
+def repository_files(package: Package) -> dict[str, bytes]:
+    """The bytes dataset/ and datapackage.json should hold for this package."""
+    files: dict[str, bytes] = {}
+    for name in DERIVED:
+        resource = package.resource(name)
+        files[resource["path"]] = csv_exporter.render(package.tables[name].data, package.schemas[name])
+    descriptor = dict(package.descriptor)
+    resources = []
+    for resource in package.resources:
+        path = resource["path"]
+        data = files[path] if path in files else (package.root / path).read_bytes()
+        entry = {k: v for k, v in resource.items() if k not in ("bytes", "hash")}
+        entry["bytes"] = len(data)
+        entry["hash"] = "sha256:" + hashlib.sha256(data).hexdigest()
+        resources.append(entry)
+    descriptor["resources"] = resources
+    files[DESCRIPTOR] = dump_json(descriptor)
+    files[dictionary.PATH] = dictionary.render(descriptor, package.schemas).encode("utf-8")
+    return files
+
+
+def stale_files(package: Package, files: dict[str, bytes]) -> list[str]:
+    """The files whose committed bytes differ from `files`."""
+    stale = []
+    for rel, data in sorted(files.items()):
+        path = package.root / rel
+        if not path.is_file() or path.read_bytes() != data:
+            stale.append(rel)
+    return stale
