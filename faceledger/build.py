@@ -19,7 +19,7 @@ from .compare import snapshots
 from .compare.changes import Diff
 from .compare.report import changes_csv
 from .compare.rows import compare
-from .core.files import write_files
+from .core.files import restoring, write_files
 from .core.findings import BuildFailed, Finding, errors
 from .core.package import DESCRIPTOR, Package, Track
 from .core.timestamps import release_time
@@ -91,7 +91,15 @@ def build(
 def write(
     planned: Plan, dist: Path | None = None, previous: str | snapshots.Snapshot | None = None
 ) -> BuildResult:
-    """Carry out a plan: the repository's generated files, then the release and the package data."""
+    """Carry out a plan: the repository's generated files, then the release and the package data.
+
+    If writing the release fails, the repository's generated files are put back as they were.
+    """
+    with restoring(planned.package.root, planned.changed):
+        return _write(planned, dist, previous)
+
+
+def _write(planned: Plan, dist: Path | None, previous: str | snapshots.Snapshot | None) -> BuildResult:
     package = planned.package
     root = package.root
     if planned.changed:

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import os
 import shutil
 import sys
 import tempfile
 from pathlib import Path
 
 from . import loader
+from .core.files import staged_file
 
 
 def export(name: str, data_format: str = "csv", output: str | Path = "-") -> Path | None:
@@ -18,10 +18,9 @@ def export(name: str, data_format: str = "csv", output: str | Path = "-") -> Pat
     """
     from .publish.exporters import EXPORTERS
 
-    exporters = {exporter.FORMAT: exporter for exporter in EXPORTERS}
-    if data_format not in exporters:
-        raise ValueError(f"unknown format {data_format!r}; the formats are: {', '.join(exporters)}")
-    exporter = exporters[data_format]
+    if data_format not in EXPORTERS:
+        raise ValueError(f"unknown format {data_format!r}; the formats are: {', '.join(EXPORTERS)}")
+    exporter = EXPORTERS[data_format]
     textual = exporter.MEDIATYPE.startswith("text/") or exporter.MEDIATYPE.endswith("json")
     if str(output) == "-" and not textual and sys.stdout.isatty():
         raise ValueError(f"{data_format} is binary: give --output FILE or redirect standard output")
@@ -38,10 +37,6 @@ def export(name: str, data_format: str = "csv", output: str | Path = "-") -> Pat
         return None
     # Written beside the target and renamed, so a failure never leaves half a file.
     target = Path(output)
-    temp = target.with_name(f".{target.name}.tmp")
-    try:
+    with staged_file(target) as temp:
         exporter.write(table, schema, temp)
-        os.replace(temp, target)
-    finally:
-        temp.unlink(missing_ok=True)
     return target

@@ -21,7 +21,7 @@ from .compare.changes import Diff
 from .compare.report import summary, version_problems
 from .compare.rows import compare
 from .core import changelog, git
-from .core.files import write_files
+from .core.files import restoring, write_files
 from .core.findings import BuildFailed, Finding, errors
 from .core.package import DESCRIPTOR, Track
 from .core.timestamps import CHANGELOG, source_date_epoch
@@ -87,17 +87,9 @@ def release(
 
     # The build rewrites datapackage.json and the files generated from it; all go back on failure.
     planned = plan(root, package=package)
-    touched = {CHANGELOG, *planned.files}
-    originals = {rel: (root / rel).read_bytes() if (root / rel).is_file() else None for rel in touched}
-    write_files(root, {CHANGELOG: entry.encode("utf-8")}, [CHANGELOG])
-    try:
+    with restoring(root, [CHANGELOG, *planned.files]):
+        write_files(root, {CHANGELOG: entry.encode("utf-8")})
         result = write(planned, dist, previous=old)
-    except BaseException:
-        kept = {rel: data for rel, data in originals.items() if data is not None}
-        write_files(root, kept, sorted(kept))
-        for rel in sorted(rel for rel, data in originals.items() if data is None):
-            (root / rel).unlink(missing_ok=True)
-        raise
     return Released(new, source, result.changes or changes, result)
 
 

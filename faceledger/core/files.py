@@ -7,7 +7,7 @@ import json
 import os
 import shutil
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path, PurePosixPath
 from typing import Any
@@ -31,11 +31,11 @@ def safe_path(path: str) -> bool:
     return bool(path) and not pure.is_absolute() and ".." not in pure.parts and "\\" not in path
 
 
-def write_files(root: Path, files: dict[str, bytes], names: list[str]) -> None:
-    """Write each file beside its destination first, then rename them all into place."""
+def write_files(root: Path, files: dict[str, bytes], names: list[str] | None = None) -> None:
+    """Write each file (of `names`, default all) beside its destination first, then rename them all into place."""
     staged = []
     try:
-        for rel in names:
+        for rel in sorted(files) if names is None else names:
             target = root / rel
             target.parent.mkdir(parents=True, exist_ok=True)
             temp = target.with_name(f".{target.name}.tmp")
@@ -46,6 +46,31 @@ def write_files(root: Path, files: dict[str, bytes], names: list[str]) -> None:
     finally:
         for temp, _ in staged:
             temp.unlink(missing_ok=True)
+
+
+@contextmanager
+def restoring(root: Path, names: Iterable[str]) -> Iterator[None]:
+    """Put the files `names` under `root` back as they were if the block fails (removing new ones)."""
+    originals = {rel: (root / rel).read_bytes() if (root / rel).is_file() else None for rel in names}
+    try:
+        yield
+    except BaseException:
+        write_files(root, {rel: data for rel, data in originals.items() if data is not None})
+        for rel, data in sorted(originals.items()):
+            if data is None:
+                (root / rel).unlink(missing_ok=True)
+        raise
+
+
+@contextmanager
+def staged_file(target: Path) -> Iterator[Path]:
+    """A path beside `target` to write to; it replaces `target` when the block succeeds, else it is removed."""
+    temp = target.with_name(f".{target.name}.tmp")
+    try:
+        yield temp
+        os.replace(temp, target)
+    finally:
+        temp.unlink(missing_ok=True)
 
 
 @contextmanager
