@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import importlib
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Any, Literal, get_args
 
 from .core import layout
 
@@ -19,7 +19,6 @@ if TYPE_CHECKING:
     import pyarrow as pa
 
 Flavour = Literal["arrow", "pandas", "polars"]
-FLAVOURS: tuple[str, ...] = ("arrow", "pandas", "polars")
 # The optional extra that installs each flavour's library.
 EXTRAS = {"pandas": "pandas", "polars": "polars"}
 
@@ -122,8 +121,9 @@ def info() -> dict[str, Any]:
 
 def library(flavour: str) -> Any:
     """The module that turns Arrow tables into `flavour` frames, imported now."""
-    if flavour not in FLAVOURS:
-        raise ValueError(f"as_ must be one of {', '.join(map(repr, FLAVOURS))}, not {flavour!r}")
+    flavours = get_args(Flavour)
+    if flavour not in flavours:
+        raise ValueError(f"as_ must be one of {', '.join(map(repr, flavours))}, not {flavour!r}")
     if flavour == "arrow":
         return None
     try:

@@ -8,7 +8,7 @@ title. Every problem becomes a finding; nothing raises.
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -33,9 +33,6 @@ class Seed:
     body: str
     node: yaml.Node | None = None  # the front matter's node tree, for line numbers
     line_offset: int = 1  # file line of the front matter's first YAML line, minus one
-    sidecar: dict[str, Any] | None = None
-    sidecar_path: str | None = None
-    findings: list[Finding] = field(default_factory=list)
 
     def line(self, *path: str | int) -> int | None:
         line = feedyaml.line_of(self.node, *path)
@@ -103,7 +100,6 @@ def read_seed(path: Path, rel: str) -> tuple[Seed | None, list[Finding]]:
     findings += more
     if seed is not None:
         seed.sha256 = digest
-        seed.findings = findings
     return seed, findings
 
 

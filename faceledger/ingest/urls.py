@@ -47,10 +47,3 @@ def canonical_url(raw: str | None) -> str | None:
     netloc = parts.netloc.lower()
     path = parts.path or "/"
     return f"{parts.scheme.lower()}://{netloc}{path}" + (f"?{parts.query}" if parts.query else "")
-
-
-def domain(url: str | None) -> str | None:
-    if not url:
-        return None
-    host = urlsplit(url).hostname
-    return host.lower() if host else None

@@ -20,7 +20,7 @@ from typing import Any
 from ..core.files import dump_json, sha256_file, staged_folder
 from ..core.package import DESCRIPTOR, Package
 from .checksums import write_checksums
-from .exporters import EXPORTERS
+from .exporters import EXPORTERS, Exporter
 from .zips import write_zip
 
 # Files from the repository that travel with every release: (repository path, release path).
@@ -36,14 +36,13 @@ def release_name(package: Package) -> str:
     return f"faceledger-{package.version}"
 
 
-def format_descriptor(package: Package, exporter: Any, folder: Path) -> dict[str, Any]:
+def format_descriptor(package: Package, exporter: Exporter, folder: Path) -> dict[str, Any]:
     descriptor = {k: v for k, v in package.descriptor.items() if k != "resources"}
     resources = []
     for resource in package.resources:
         name = resource["name"]
         path = folder / f"{name}{exporter.SUFFIX}"
         schema = package.schemas[name]
-        adjust = getattr(exporter, "descriptor_schema", None)
         entry = {k: v for k, v in resource.items() if k not in ("path", "schema", "bytes", "hash")}
         entry.update(
             {
@@ -56,7 +55,7 @@ def format_descriptor(package: Package, exporter: Any, folder: Path) -> dict[str
                 "hash": "sha256:" + sha256_file(path),
                 # frictionless checks `rows` too; loaders and readers can check completeness with it.
                 "rows": package.tables[name].data.num_rows,
-                "schema": adjust(schema) if adjust else schema,
+                "schema": exporter.descriptor_schema(schema),
             }
         )
         resources.append(entry)
@@ -64,7 +63,7 @@ def format_descriptor(package: Package, exporter: Any, folder: Path) -> dict[str
     return descriptor
 
 
-def write_format(package: Package, exporter: Any, folder: Path) -> None:
+def write_format(package: Package, exporter: Exporter, folder: Path) -> None:
     folder.mkdir(parents=True)
     for resource in package.resources:
         name = resource["name"]
@@ -76,13 +75,13 @@ def write_release(package: Package, dist: Path, changes: bytes, stamp: datetime)
     """Write the release under `dist`; `changes` is changes.csv, `stamp` the zip entries' time."""
     final = dist / release_name(package)
     with staged_folder(final) as staging:
-        for exporter in EXPORTERS:
+        for exporter in EXPORTERS.values():
             write_format(package, exporter, staging / exporter.FORMAT)
         for source, target in RELEASE_EXTRAS:
             if (package.root / source).is_file():
                 shutil.copyfile(package.root / source, staging / target)
         (staging / CHANGES).write_bytes(changes)
-        for exporter in EXPORTERS:
+        for exporter in EXPORTERS.values():
             write_zip(staging, exporter.FORMAT, final.name, stamp)
         write_checksums(staging)
     return final

@@ -1,11 +1,37 @@
-"""Release formats: one module per format, each with the same small interface.
+"""Release formats: one module per format, each implementing the Exporter protocol.
 
-An exporter module defines FORMAT (folder name), SUFFIX, MEDIATYPE, a
-`write(table, schema, path)` function, and optionally `descriptor_schema(schema)`
-when the format needs the Table Schema adjusted for frictionless readers.
-Adding a format means adding a module and naming it here.
+Adding a format means adding a module beside these and naming it in EXPORTERS;
+the release writer, `faceledger export` and the docs take it from there.
 """
 
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Protocol
+
+from ...core.schema import TableSchema
 from . import csv, json, parquet
 
-EXPORTERS = (csv, parquet, json)
+if TYPE_CHECKING:
+    import pyarrow as pa
+
+
+class Exporter(Protocol):
+    """What the release writer needs of a format (a module satisfies it with module-level names)."""
+
+    FORMAT: str  # the format's folder in a release, and its name on the command line
+    SUFFIX: str
+    MEDIATYPE: str
+
+    def write(self, table: pa.Table, schema: TableSchema, path: Path) -> None:
+        """Write one resource's table to `path`, the same bytes for the same table."""
+
+    def descriptor_extras(self) -> dict[str, Any]:
+        """Properties the format adds to each resource in its datapackage.json (encoding, dialect)."""
+
+    def descriptor_schema(self, schema: TableSchema) -> TableSchema:
+        """The Table Schema as the format's datapackage.json declares it, for frictionless readers."""
+
+
+# In the order release folders are written and listed.
+EXPORTERS: dict[str, Exporter] = {"csv": csv, "parquet": parquet, "json": json}
