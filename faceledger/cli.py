@@ -55,7 +55,7 @@ def _track(items: Iterable[Any], total: int) -> Iterable[Any]:
     return track(items, total=total, description="Reading seeds", transient=True, console=_stderr())
 
 
-def _stderr():
+def _stderr() -> Any:
     from rich.console import Console
 
     return Console(stderr=True)

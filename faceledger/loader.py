@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal, get_args
 
 from .core import layout
+from .core.package import DESCRIPTOR
 
 if TYPE_CHECKING:
     import frictionless
@@ -54,9 +55,10 @@ def descriptor() -> dict[str, Any]:
     """The bundled datapackage.json: the Parquet release's descriptor."""
     import json  # not at module level: it and the re module it imports are most of `import faceledger`
 
-    path = data_dir() / "datapackage.json"
+    path = data_dir() / DESCRIPTOR
     try:
-        return json.loads(path.read_text(encoding="utf-8"))
+        data: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
+        return data
     except FileNotFoundError:
         raise DataNotBuilt(
             f"no bundled data in {path.parent}: in a source checkout (editable install), "
@@ -84,13 +86,14 @@ def resource(name: str) -> dict[str, Any]:
     entries = descriptor()["resources"]
     for entry in entries:
         if entry["name"] == name:
-            return entry
+            found: dict[str, Any] = entry
+            return found
     raise UnknownResource(name, [r["name"] for r in entries])
 
 
 def path(name: str) -> Path:
     """The bundled Parquet file of a resource, for tools that read Parquet themselves (DuckDB, polars)."""
-    return data_dir() / resource(name)["path"]
+    return data_dir() / str(resource(name)["path"])
 
 
 def schema(name: str) -> dict[str, Any]:
@@ -98,7 +101,10 @@ def schema(name: str) -> dict[str, Any]:
     import json
 
     resource(name)
-    return json.loads((data_dir() / layout.SCHEMA_DIR / f"{name}.json").read_text(encoding="utf-8"))
+    table_schema: dict[str, Any] = json.loads(
+        (data_dir() / layout.SCHEMA_DIR / f"{name}.json").read_text(encoding="utf-8")
+    )
+    return table_schema
 
 
 def info() -> dict[str, Any]:
@@ -176,4 +182,4 @@ def package() -> frictionless.Package:
     """A frictionless Package over the bundled datapackage.json and Parquet files."""
     import frictionless
 
-    return frictionless.Package(str(data_dir() / "datapackage.json"))
+    return frictionless.Package(str(data_dir() / DESCRIPTOR))

@@ -13,7 +13,8 @@ from __future__ import annotations
 import hashlib
 import json
 import zipfile
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
+from functools import partial
 from pathlib import Path
 
 from .core.files import safe_path
@@ -21,6 +22,9 @@ from .core.findings import Finding
 from .core.package import DESCRIPTOR
 from .publish.checksums import LINE as _SUM_LINE
 from .publish.checksums import SUMS
+
+# Gives the bytes of a file named in a descriptor, or None when it is not there.
+Reader = Callable[[str], bytes | None]
 
 
 def verify(path: Path, ignore_missing: bool = False) -> list[Finding]:
@@ -41,7 +45,7 @@ def verify(path: Path, ignore_missing: bool = False) -> list[Finding]:
         findings += verify_resources(
             descriptor.read_bytes(),
             _prefixed(rel, DESCRIPTOR),
-            lambda name, base=descriptor.parent: _read(base / name),
+            partial(_read_in, descriptor.parent),
             rel,
         )
     for archive in archives:
@@ -74,7 +78,7 @@ def verify_sums(folder: Path, archives: list[Path], ignore_missing: bool) -> lis
     return findings
 
 
-def verify_resources(descriptor: bytes, where: str, read, base: str) -> list[Finding]:
+def verify_resources(descriptor: bytes, where: str, read: Reader, base: str) -> list[Finding]:
     """Each resource of a descriptor against its recorded `bytes` and `hash`; `read(path)` gives a file's bytes."""
     try:
         resources = json.loads(descriptor)["resources"]
@@ -120,7 +124,7 @@ def verify_zip(archive: Path, label: str) -> list[Finding]:
             for member in sorted(n for n in names if n.rsplit("/", 1)[-1] == DESCRIPTOR):
                 base = member.rsplit("/", 1)[0] if "/" in member else ""
 
-                def read(path: str, opened=opened, base=base) -> bytes | None:
+                def read(path: str, opened: zipfile.ZipFile = opened, base: str = base) -> bytes | None:
                     inner = _prefixed(base, path)
                     return opened.read(inner) if inner in names else None
 
@@ -145,6 +149,10 @@ def _from_zip(archives: Iterable[Path], name: str) -> bytes | None:
             except (KeyError, zipfile.BadZipFile, OSError):
                 return None
     return None
+
+
+def _read_in(folder: Path, name: str) -> bytes | None:
+    return _read(folder / name)
 
 
 def _read(path: Path) -> bytes | None:

@@ -58,7 +58,7 @@ def same_rows(old: pa.Table, new: pa.Table) -> bool:
     if old.column_names != new.column_names or old.num_rows != new.num_rows:
         return False
     try:
-        return old.cast(new.schema).equals(new)
+        return bool(old.cast(new.schema).equals(new))
     except (pa.ArrowInvalid, pa.ArrowNotImplementedError):  # a type changed
         return False
 
@@ -91,4 +91,4 @@ def _text(column: pa.ChunkedArray) -> pa.ChunkedArray:
 
 
 def sorted_keys(keys: pa.ChunkedArray) -> list[str]:
-    return keys.take(pc.sort_indices(keys)).to_pylist()
+    return [str(key) for key in keys.take(pc.sort_indices(keys)).to_pylist()]

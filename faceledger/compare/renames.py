@@ -118,6 +118,6 @@ def _reused(name: str, new: Snapshot, stones: ids.Tombstones) -> list[Finding]:
 
 def _path(snapshot: Snapshot, name: str) -> str | None:
     try:
-        return snapshot.resource(name)["path"]
+        return str(snapshot.resource(name)["path"])
     except StopIteration:
         return None

@@ -15,6 +15,7 @@ Changes to the data alone are patch-level; diff.py finds those.
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -183,9 +184,9 @@ def tightens(key: str, before: Any, after: Any) -> bool:
         return not set(_hashable(before)) <= set(_hashable(after))
     try:
         if key in LOWER_BOUNDS:
-            return after > before
+            return bool(after > before)
         if key in UPPER_BOUNDS:
-            return after < before
+            return bool(after < before)
     except TypeError:  # bounds of different kinds cannot be ordered: assume the worst
         return True
     # A changed pattern or an unknown constraint may refuse anything.
@@ -233,6 +234,6 @@ def _names(fields: Any) -> str:
     return ", ".join(fields) if isinstance(fields, list) else str(fields)
 
 
-def _changed_keys(old: dict[str, Any], new: dict[str, Any], ignore: set[str]) -> list[str]:
+def _changed_keys(old: Mapping[str, Any], new: Mapping[str, Any], ignore: set[str]) -> list[str]:
     keys = (set(old) | set(new)) - ignore
     return sorted(key for key in keys if old.get(key) != new.get(key))

@@ -11,12 +11,14 @@ import shutil
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
-
-import pyarrow as pa
+from typing import TYPE_CHECKING, Any
 
 from .findings import Finding
-from .schema import TableSchema
+
+if TYPE_CHECKING:  # annotations only: the loader imports DESCRIPTOR from here and must stay light
+    import pyarrow as pa
+
+    from .schema import TableSchema
 
 DESCRIPTOR = "datapackage.json"
 # Resources generated from seeds/; every other resource is curated and read from dataset/.

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import csv
 import io
+from collections.abc import Callable
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
@@ -21,8 +22,8 @@ SUFFIX = ".csv"
 MEDIATYPE = "text/csv"
 
 
-def _formatter(spec: dict[str, Any]):
-    delimiter = spec.get("delimiter", ",")
+def _formatter(spec: dict[str, Any]) -> Callable[[Any], str]:
+    delimiter = str(spec.get("delimiter", ","))
 
     def fmt(value: Any) -> str:
         if value is None:
