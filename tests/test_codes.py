@@ -1,15 +1,19 @@
-"""The finding-code catalogue names every code the source emits, and no other."""
+"""The finding-code catalogue names every code the source emits, and no other; the docs are generated from it."""
 
 from __future__ import annotations
 
 import ast
+import shutil
 from collections import defaultdict
+from pathlib import Path
 
 import pytest
 
 from faceledger.core.codes import CODES, FAMILY, TOPICS, lookup
+from faceledger.publish import codes_doc
 
 from .codes_scan import Unresolved, emitted, package_sources
+from .release_support import cli
 from .support import REPO
 
 # Diff.problems are the findings of these modules (compare/rows.py `compare`); `faceledger build`
@@ -157,3 +161,91 @@ def test_the_catalogue_is_well_formed():
     assert lookup("stale").code == "stale"
     assert lookup("no-such-code") is None
     assert all(any(topic in entry.topics for entry in CODES) for topic in TOPICS)
+
+
+# The generated docs ---------------------------------------------------------------------------------
+
+
+def region(text: str) -> str:
+    start, end = text.index(codes_doc.START), text.index(codes_doc.END)
+    assert start < end
+    return text[start:end]
+
+
+def test_the_committed_docs_name_every_code_between_their_markers():
+    readme = region((REPO / codes_doc.README).read_text(encoding="utf-8"))
+    facts = region((REPO / codes_doc.FACTS).read_text(encoding="utf-8"))
+    for entry in CODES:
+        assert f"`{entry.code}`" in readme, entry.code
+        if "facts" in entry.topics:
+            assert f"| `{entry.code}` | {' or '.join(entry.severity)} |" in facts, entry.code
+        else:
+            assert f"| `{entry.code}` | {' or '.join(entry.severity)} |" in readme, entry.code
+
+
+def test_build_check_reports_a_stale_facts_table_and_build_rewrites_only_the_table(repo: Path):
+    page = repo / codes_doc.FACTS
+    committed = page.read_text(encoding="utf-8")
+    row = next(line for line in committed.splitlines() if line.startswith("| `private-person` |"))
+    prose = "Each problem is a finding with a code"
+    edited = committed.replace(row + "\n", "").replace(prose, "Every problem is a finding with a code")
+    page.write_text(edited, encoding="utf-8")
+
+    checked = cli("build", "--check", "--root", str(repo))
+    assert checked.exit_code == 1
+    assert "docs/facts.md: error stale" in checked.output
+    assert page.read_text(encoding="utf-8") == edited
+
+    built = cli("build", "--root", str(repo))
+    assert built.exit_code == 0, built.output
+    assert "updated docs/facts.md" in built.output
+    # The table is back; the hand-written sentence outside the markers keeps its edit.
+    assert page.read_text(encoding="utf-8") == committed.replace(
+        prose, "Every problem is a finding with a code"
+    )
+    assert cli("build", "--check", "--root", str(repo)).exit_code == 0
+
+
+def test_validate_reports_a_stale_facts_table(repo: Path):
+    page = repo / codes_doc.FACTS
+    page.write_text(page.read_text(encoding="utf-8").replace("| error |", "| warning |", 1), encoding="utf-8")
+    result = cli("validate", "--root", str(repo))
+    assert result.exit_code == 1
+    assert "docs/facts.md: error stale" in result.output
+
+
+def test_build_check_reports_a_stale_readme_table_and_build_rewrites_only_the_table(repo: Path):
+    # A test repository carries no README (core/package.py REPOSITORY_PARTS): give it this one.
+    page = repo / codes_doc.README
+    shutil.copyfile(REPO / codes_doc.README, page)
+    committed = page.read_text(encoding="utf-8")
+    start = committed.index(codes_doc.START) + len(codes_doc.START)
+    end = committed.index(codes_doc.END)
+    edited = (committed[:start] + "\n| `stale` | a hand-edited table |\n" + committed[end:]).replace(
+        "## Licences", "## Licenses"
+    )
+    page.write_text(edited, encoding="utf-8")
+
+    checked = cli("build", "--check", "--root", str(repo))
+    assert checked.exit_code == 1
+    assert "README.md: error stale" in checked.output
+    assert "docs/facts.md" not in checked.output
+
+    assert cli("build", "--root", str(repo)).exit_code == 0
+    assert page.read_text(encoding="utf-8") == committed.replace("## Licences", "## Licenses")
+    assert cli("build", "--check", "--root", str(repo)).exit_code == 0
+
+
+def test_a_repository_without_a_readme_gets_none(repo: Path):
+    assert not (repo / codes_doc.README).exists()
+    assert cli("build", "--root", str(repo)).exit_code == 0
+    assert not (repo / codes_doc.README).exists()
+
+
+def test_a_page_without_markers_is_left_as_written(repo: Path):
+    page = repo / codes_doc.FACTS
+    text = page.read_text(encoding="utf-8").replace(codes_doc.START, "").replace(codes_doc.END, "")
+    page.write_text(text, encoding="utf-8")
+    assert cli("build", "--check", "--root", str(repo)).exit_code == 0
+    assert cli("build", "--root", str(repo)).exit_code == 0
+    assert page.read_text(encoding="utf-8") == text
