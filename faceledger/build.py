@@ -27,7 +27,7 @@ from .publish.bundle import source_bundle, write_bundle
 from .publish.release_folder import write_release
 from .publish.repository import repository_files, stale_files
 
-STALE = "out of date with seeds/ and schema/: run `faceledger build` and commit the result"
+STALE = "out of date with seeds/, schema/ and the finding-code catalogue: run `faceledger build` and commit the result"
 
 
 class StaleSource(Exception):

@@ -98,7 +98,7 @@ def build_command(
     root: RootOption = Path("."),
     dist: Annotated[Path | None, typer.Option(help="Where releases go (default: ROOT/dist).")] = None,
     check: Annotated[
-        bool, typer.Option("--check", help="Write nothing; fail if dataset/ or datapackage.json is stale.")
+        bool, typer.Option("--check", help="Write nothing; fail if a generated file is stale.")
     ] = False,
     output: FormatOption = OutputFormat.text,
     previous: PreviousOption = None,
@@ -116,7 +116,7 @@ def build_command(
             planned = plan(root.resolve(), track=_track)
         code = report([*planned.findings, *planned.stale()], output)
         if code == 0:
-            typer.echo("dataset/ and datapackage.json are up to date", err=True)
+            typer.echo("dataset/, datapackage.json and the generated docs are up to date", err=True)
         raise typer.Exit(code)
     with failure:
         result = build(root.resolve(), dist=dist, track=_track, previous=previous)

@@ -1,4 +1,7 @@
-"""The generated files a repository commits: derived CSVs, datapackage.json's bytes and hashes, the data dictionary."""
+"""The generated files a repository commits: derived CSVs, datapackage.json's bytes and hashes, the docs.
+
+The docs are the data dictionary and the finding-code tables in README.md and docs/facts.md.
+"""
 
 from __future__ import annotations
 
@@ -6,12 +9,12 @@ import hashlib
 
 from ..core.files import dump_json
 from ..core.package import DERIVED, DESCRIPTOR, Package
-from . import dictionary
+from . import codes_doc, dictionary
 from .exporters import csv as csv_exporter
 
 
 def repository_files(package: Package) -> dict[str, bytes]:
-    """The bytes dataset/ and datapackage.json should hold for this package."""
+    """The bytes dataset/, datapackage.json and the generated docs should hold for this package."""
     files: dict[str, bytes] = {}
     for name in DERIVED:
         resource = package.resource(name)
@@ -28,6 +31,7 @@ def repository_files(package: Package) -> dict[str, bytes]:
     descriptor["resources"] = resources
     files[DESCRIPTOR] = dump_json(descriptor)
     files[dictionary.PATH] = dictionary.render(descriptor, package.schemas).encode("utf-8")
+    files.update(codes_doc.pages(package.root))
     return files
 
 
