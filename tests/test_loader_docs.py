@@ -18,9 +18,7 @@ import duckdb
 import pytest
 
 import faceledger
-from faceledger import loader
 
-from .bundled import data_of, release_with_data
 from .support import REPO
 
 DOC = REPO / "docs" / "python.md"
@@ -35,19 +33,13 @@ def block_id(code: str) -> str:
     return code.strip().splitlines()[-1][:50]
 
 
-@pytest.fixture(scope="module")
-def release(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return release_with_data(tmp_path_factory.mktemp("docs"))
-
-
 def test_the_docs_have_examples_of_each_kind():
     assert len(blocks("python")) >= 6
     assert len(blocks("sql")) >= 2
 
 
 @pytest.mark.parametrize("code", blocks("python"), ids=block_id)
-def test_python_example_runs(code: str, release: Path, monkeypatch):
-    monkeypatch.setattr(loader, "DATA", data_of(release))
+def test_python_example_runs(code: str, bundled: Path):
     out = io.StringIO()
     try:
         with contextlib.redirect_stdout(out):
@@ -61,15 +53,15 @@ def test_python_example_runs(code: str, release: Path, monkeypatch):
 
 
 @pytest.mark.parametrize("sql", blocks("sql"), ids=block_id)
-def test_duckdb_recipe_runs_in_a_release_folder(sql: str, release: Path, monkeypatch):
-    monkeypatch.chdir(release)
+def test_duckdb_recipe_runs_in_a_release_folder(sql: str, built: Path, monkeypatch):
+    monkeypatch.chdir(built)
     rows = duckdb.connect().sql(sql).fetchall()
     assert rows
 
 
-def test_the_first_duckdb_recipe_counts_every_document(release: Path, monkeypatch):
-    monkeypatch.chdir(release)
+def test_the_first_duckdb_recipe_counts_every_document(built: Path, monkeypatch):
+    monkeypatch.chdir(built)
     rows = duckdb.connect().sql(blocks("sql")[0]).fetchall()
-    descriptor = json.loads((release / "parquet" / "datapackage.json").read_text(encoding="utf-8"))
+    descriptor = json.loads((built / "parquet" / "datapackage.json").read_text(encoding="utf-8"))
     [documents] = [r for r in descriptor["resources"] if r["name"] == "documents"]
     assert sum(count for _, count, _ in rows) == documents["rows"]
