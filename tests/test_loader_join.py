@@ -3,7 +3,7 @@
 The shape contracts -> evidence -> documents is tested on a real build of a
 copy of the repository with two extra curated resources, `claims` and `quotes`,
 wired the same way; the provenance one-liner itself runs against the real
-data once the release has contracts and evidence.
+contracts, evidence and documents.
 """
 
 from __future__ import annotations
@@ -156,10 +156,6 @@ def test_join_needs_known_different_names(with_claims: dict):
 
 
 def test_provenance_one_liner_on_the_real_data(bundled: Path):
-    needed = {"contracts", "evidence", "documents"}
-    missing = sorted(needed - set(faceledger.resources()))
-    if missing:
-        pytest.skip(f"the release has no {', '.join(missing)} resource yet (curated facts, issue 3)")
     table = faceledger.join("contracts", "evidence", "documents")
     contracts = faceledger.load("contracts")
     key = faceledger.schema("contracts")["primaryKey"]
