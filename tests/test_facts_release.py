@@ -81,12 +81,6 @@ def test_release_carries_the_fact_resources(built: Path) -> None:
             assert (built / fmt / f"{name}{suffix}").stat().st_size > 0
 
 
-def test_formats_agree(built: Path) -> None:
-    for name in ("organizations", "systems", "contracts", "evidence"):
-        csv_rows, parquet_rows, json_rows = (read_rows(built, fmt, name) for fmt in FORMATS)
-        assert csv_rows == parquet_rows == json_rows
-
-
 def test_ice_trust_stamp(tables: dict) -> None:
     contract = by_id(tables["contracts"], "contract_id")["con-ice-trust-stamp"]
     assert contract["relationship"] == "contract"
