@@ -47,6 +47,7 @@ def test_every_benchmark_has_a_smoke_run():
     )
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("script", sorted(SMALL_RUNS))
 def test_benchmark_runs(script: str, with_package_data: dict[str, str], tmp_path: Path):
     proc = subprocess.run(

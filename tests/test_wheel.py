@@ -1,7 +1,7 @@
 """The wheel as a user gets it: built, installed into a fresh virtual environment, used there.
 
-Slow by nature (isolated sdist and wheel builds and an install: about 55 s with a
-warm pip cache on 2 cores), and the only test that proves `pip install faceledger` works.
+Slow by nature (isolated sdist and wheel builds and an install: 20-30 s with a warm
+pip cache on 2 cores), so marked `slow`; and the only test that proves `pip install faceledger` works.
 """
 
 from __future__ import annotations
@@ -18,6 +18,8 @@ from pathlib import Path
 import pytest
 
 from .support import REPO
+
+pytestmark = pytest.mark.slow
 
 
 def run(*command: str | Path, cwd: Path) -> str:
