@@ -34,7 +34,7 @@ lint: $(BIN)/faceledger
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 
-bench: $(BIN)/faceledger
+bench: build  ## bench_loader.py times the package data that `make build` writes
 	$(BIN)/python bench/bench_build.py
 	$(BIN)/python bench/bench_loader.py
 
