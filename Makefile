@@ -1,10 +1,14 @@
 # The two set-up commands a newcomer runs (see README): `make build` and `make test`.
 # Both create the virtual environment in .venv on first use.
+# `make test` runs every test, the slow ones too (what CI runs: .ci/run and the workflows);
+# `make test-fast` is the quick lane while you work: it leaves out tests marked `slow`
+# (the wheel build and install, the benchmark runs; see pyproject.toml). Neither needs
+# `make build` first: the tests build what they need in temporary folders.
 PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 
-.PHONY: build test check lint bench clean
+.PHONY: build test test-fast check lint bench clean
 
 $(BIN)/faceledger: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -15,8 +19,11 @@ $(BIN)/faceledger: pyproject.toml
 build: $(BIN)/faceledger  ## regenerate dataset/ and write dist/faceledger-<version>/
 	$(BIN)/faceledger build
 
-test: $(BIN)/faceledger  ## the whole test suite
+test: $(BIN)/faceledger  ## the whole test suite, slow tests included
 	$(BIN)/python -m pytest
+
+test-fast: $(BIN)/faceledger  ## the test suite without the tests marked slow
+	$(BIN)/python -m pytest -m "not slow"
 
 check: $(BIN)/faceledger  ## what CI checks on a contribution, quickly
 	$(BIN)/faceledger validate
@@ -27,7 +34,7 @@ lint: $(BIN)/faceledger
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 
-bench: $(BIN)/faceledger
+bench: build  ## bench_loader.py times the package data that `make build` writes
 	$(BIN)/python bench/bench_build.py
 	$(BIN)/python bench/bench_loader.py
 

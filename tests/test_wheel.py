@@ -1,7 +1,7 @@
 """The wheel as a user gets it: built, installed into a fresh virtual environment, used there.
 
-Slow by nature (isolated sdist and wheel builds and an install: about 55 s with a
-warm pip cache on 2 cores), and the only test that proves `pip install faceledger` works.
+Slow by nature (isolated sdist and wheel builds and an install: 20-30 s with a warm
+pip cache on 2 cores), so marked `slow`; and the only test that proves `pip install faceledger` works.
 """
 
 from __future__ import annotations
@@ -17,9 +17,9 @@ from pathlib import Path
 
 import pytest
 
-from faceledger.build import build_bundle
+from .support import REPO
 
-from .support import REPO, copy_repo
+pytestmark = pytest.mark.slow
 
 
 def run(*command: str | Path, cwd: Path) -> str:
@@ -95,9 +95,8 @@ def test_every_resource_loads_with_the_row_count_and_hash_of_the_datapackage(ins
         assert "pip install 'faceledger[polars]'" in entry["polars_missing"]
 
 
-def test_the_wheel_carries_the_current_data(installed: dict, tmp_path: Path):
-    fresh = build_bundle(copy_repo(tmp_path / "repo"), tmp_path / "data")
-    expected = {p.relative_to(fresh).as_posix(): p.read_bytes() for p in fresh.rglob("*") if p.is_file()}
+def test_the_wheel_carries_the_current_data(installed: dict, bundle: Path):
+    expected = {p.relative_to(bundle).as_posix(): p.read_bytes() for p in bundle.rglob("*") if p.is_file()}
     with zipfile.ZipFile(installed["wheel"]) as wheel:
         carried = {
             name.removeprefix("faceledger/data/"): wheel.read(name)

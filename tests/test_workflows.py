@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from .release_support import REPO, cli
+from .support import REPO, cli
 
 WORKFLOWS = REPO / ".github" / "workflows"
 DOCS = REPO / "docs" / "releasing.md"

@@ -13,13 +13,13 @@ import pytest
 from faceledger.core import versions as versioning
 from faceledger.core.versions import Level, Version, VersionError
 
-from .release_support import (
+from .support import (
     REPO,
     VENDORS_SCHEMA,
     History,
     cli,
     commit,
-    copy_parts,
+    copy_repo,
     git,
     refresh,
     write_csv,
@@ -201,7 +201,7 @@ def test_release_refuses_an_id_removed_without_tombstone(two: History, tmp_path:
 
 
 def test_first_release_without_git_needs_a_date(tmp_path: Path):
-    root = copy_parts(tmp_path / "repo")
+    root = copy_repo(tmp_path / "repo")
     (root / "CHANGELOG.md").write_text("# Changelog\n\n## Unreleased\n\n- First data.\n", encoding="utf-8")
     result = cli("release", "0.1.0", "--root", str(root), env={"SOURCE_DATE_EPOCH": None})
     assert result.exit_code == 1

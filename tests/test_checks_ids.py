@@ -9,7 +9,7 @@ import pytest
 
 from faceledger.core import tombstones as ids
 
-from .release_support import TOMBSTONES_HEADER, VENDORS, History, cli, history, write_csv
+from .support import TOMBSTONES_HEADER, VENDORS, History, cli, write_csv
 
 STONES = pa.Table.from_pylist(
     [
@@ -71,11 +71,6 @@ def test_resolve_refuses_a_loop():
     ]
     with pytest.raises(ids.RedirectCycle, match="a -> b -> a"):
         ids.resolve("v", "a", loop)
-
-
-@pytest.fixture(scope="module")
-def two(tmp_path_factory: pytest.TempPathFactory) -> History:
-    return history(tmp_path_factory)
 
 
 def with_tombstones(two: History, tmp_path: Path, *rows: str, vendors: list[str] | None = None) -> Path:

@@ -8,12 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from .release_support import History, cli, history
-
-
-@pytest.fixture(scope="module")
-def two(tmp_path_factory: pytest.TempPathFactory) -> History:
-    return history(tmp_path_factory)
+from .support import History, cli
 
 
 @pytest.fixture

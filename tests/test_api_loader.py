@@ -13,7 +13,7 @@ import pytest
 
 import faceledger
 from faceledger import loader
-from faceledger.build import StaleSource, build, build_bundle, plan
+from faceledger.build import BuildResult, StaleSource, build, build_bundle
 from faceledger.core.findings import BuildFailed
 from faceledger.core.schema import arrow_schema
 
@@ -27,23 +27,9 @@ def repo_descriptor() -> dict:
 
 
 @pytest.fixture(scope="session")
-def bundle_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The package data the wheel would carry, built from a copy of this repository."""
-    root = copy_repo(tmp_path_factory.mktemp("bundle") / "repo")
-    return build_bundle(root, root.parent / "data")
-
-
-@pytest.fixture(scope="session")
-def tables(bundle_dir: Path) -> dict[str, pa.Table]:
-    """The tables as the build assembles them, to compare loaded data with."""
-    package = plan(copy_repo(bundle_dir.parent / "again")).package
-    return {name: table.data for name, table in package.tables.items()}
-
-
-@pytest.fixture
-def bundled(bundle_dir: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    monkeypatch.setattr(loader, "DATA", bundle_dir)
-    return bundle_dir
+def tables(build_result: BuildResult) -> dict[str, pa.Table]:
+    """The tables as the build of `bundle` assembled them, to compare loaded data with."""
+    return {name: table.data for name, table in build_result.package.tables.items()}
 
 
 def test_import_imports_nothing_heavy():
@@ -189,14 +175,14 @@ def test_other_attributes_are_missing():
         faceledger.lod  # noqa: B018
 
 
-def test_build_writes_the_bundle_in_a_source_checkout(tmp_path: Path, bundle_dir: Path):
+def test_build_writes_the_bundle_in_a_source_checkout(tmp_path: Path, bundle: Path):
     root = copy_repo(tmp_path / "checkout")
     (root / "faceledger").mkdir()
     (root / "faceledger" / "__init__.py").write_text("")
     result = build(root)
     assert result.bundle == root / "faceledger" / "data"
     assert same_files(result.bundle, result.release / "parquet", but=("schema",))
-    assert same_files(result.bundle, bundle_dir)
+    assert same_files(result.bundle, bundle)
 
 
 def test_build_elsewhere_writes_no_bundle(tmp_path: Path):

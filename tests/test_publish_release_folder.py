@@ -9,15 +9,13 @@ from pathlib import Path
 import pyarrow.parquet as pq
 import pytest
 from frictionless import Package as FrictionlessPackage
-from typer.testing import CliRunner
 
 from faceledger.build import build
-from faceledger.cli import app
 from faceledger.core.schema import DATETIME_FORMAT
 from faceledger.ingest.tables import read_csv
 from faceledger.validate import frictionless_findings
 
-from .support import REPO, copy_repo
+from .support import REPO, cli, copy_repo
 
 FORMATS = ("csv", "parquet", "json")
 
@@ -144,14 +142,14 @@ def test_two_builds_are_byte_identical(tmp_path: Path):
 
 
 def test_committed_dataset_is_current():
-    result = CliRunner().invoke(app, ["build", "--check", "--root", str(REPO)])
+    result = cli("build", "--check", "--root", str(REPO))
     assert result.exit_code == 0, result.output
 
 
 def test_check_names_stale_files_and_writes_nothing(repo: Path):
     stale = repo / "dataset" / "documents.csv"
     stale.write_bytes(stale.read_bytes().replace(b"Business Insider", b"Business Outsider"))
-    result = CliRunner().invoke(app, ["build", "--check", "--root", str(repo)])
+    result = cli("build", "--check", "--root", str(repo))
     assert result.exit_code == 1
     assert "dataset/documents.csv: error stale" in result.output
     assert b"Business Outsider" in stale.read_bytes()
@@ -160,7 +158,7 @@ def test_check_names_stale_files_and_writes_nothing(repo: Path):
 
 def test_build_refreshes_stale_dataset(repo: Path):
     (repo / "dataset" / "documents.csv").write_bytes(b"")
-    result = CliRunner().invoke(app, ["build", "--root", str(repo)])
+    result = cli("build", "--root", str(repo))
     assert result.exit_code == 0, result.output
     assert (repo / "dataset" / "documents.csv").read_bytes() == (
         REPO / "dataset" / "documents.csv"

@@ -6,28 +6,13 @@ import json
 from pathlib import Path
 
 import pytest
-from typer.testing import CliRunner
 
 import faceledger
 from faceledger import loader
-from faceledger.cli import app
 
-from .bundled import data_of, release_with_data
-from .support import REPO
+from .support import REPO, cli
 
 FORMATS = ("csv", "parquet", "json")
-
-
-@pytest.fixture(scope="module")
-def release(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A release and its package data, built from a copy of the repository."""
-    return release_with_data(tmp_path_factory.mktemp("cli"))
-
-
-@pytest.fixture
-def bundled(release: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    monkeypatch.setattr(loader, "DATA", data_of(release))
-    return release
 
 
 def names() -> list[str]:
@@ -36,14 +21,10 @@ def names() -> list[str]:
     ]
 
 
-def invoke(*args: str):
-    return CliRunner().invoke(app, list(args))
-
-
-def test_info_lists_version_location_and_row_counts(bundled: Path):
-    result = invoke("info")
+def test_info_lists_version_location_and_row_counts(bundled: Path, built: Path):
+    result = cli("info")
     assert result.exit_code == 0, result.output
-    descriptor = json.loads((bundled / "parquet" / "datapackage.json").read_text(encoding="utf-8"))
+    descriptor = json.loads((built / "parquet" / "datapackage.json").read_text(encoding="utf-8"))
     lines = result.stdout.splitlines()
     assert lines[0] == f"faceledger {descriptor['version']}"
     assert lines[1] == f"data: {loader.data_dir()}"
@@ -51,11 +32,11 @@ def test_info_lists_version_location_and_row_counts(bundled: Path):
         assert line.split()[:3] == [resource["name"], str(resource["rows"]), "rows"]
 
 
-def test_info_as_json(bundled: Path):
-    result = invoke("info", "--format", "json")
+def test_info_as_json(bundled: Path, built: Path):
+    result = cli("info", "--format", "json")
     assert result.exit_code == 0, result.output
     info = json.loads(result.stdout)
-    descriptor = json.loads((bundled / "parquet" / "datapackage.json").read_text(encoding="utf-8"))
+    descriptor = json.loads((built / "parquet" / "datapackage.json").read_text(encoding="utf-8"))
     assert info["version"] == descriptor["version"]
     assert [(r["name"], r["rows"]) for r in info["resources"]] == [
         (r["name"], r["rows"]) for r in descriptor["resources"]
@@ -65,15 +46,15 @@ def test_info_as_json(bundled: Path):
 
 
 @pytest.mark.parametrize("fmt", FORMATS)
-def test_export_to_a_file_gives_the_release_bytes(bundled: Path, tmp_path: Path, fmt: str):
+def test_export_to_a_file_gives_the_release_bytes(bundled: Path, built: Path, tmp_path: Path, fmt: str):
     for name in names():
         target = tmp_path / f"{name}.{fmt}"
-        result = invoke("export", name, "--format", fmt, "--output", str(target))
+        result = cli("export", name, "--format", fmt, "--output", str(target))
         assert result.exit_code == 0, result.output
         release_file = (
-            bundled
+            built
             / fmt
-            / json.loads((bundled / fmt / "datapackage.json").read_text())["resources"][names().index(name)][
+            / json.loads((built / fmt / "datapackage.json").read_text())["resources"][names().index(name)][
                 "path"
             ]
         )
@@ -84,21 +65,21 @@ def test_export_to_a_file_gives_the_release_bytes(bundled: Path, tmp_path: Path,
 
 
 @pytest.mark.parametrize("fmt", FORMATS)
-def test_export_to_standard_output(bundled: Path, fmt: str):
+def test_export_to_standard_output(bundled: Path, built: Path, fmt: str):
     name = names()[0]
-    result = invoke("export", name, "--format", fmt)
+    result = cli("export", name, "--format", fmt)
     assert result.exit_code == 0, result.stderr
     suffix = {"csv": ".csv", "parquet": ".parquet", "json": ".json"}[fmt]
-    assert result.stdout_bytes == (bundled / fmt / f"{name}{suffix}").read_bytes()
+    assert result.stdout_bytes == (built / fmt / f"{name}{suffix}").read_bytes()
 
 
-def test_export_defaults_to_csv(bundled: Path):
+def test_export_defaults_to_csv(bundled: Path, built: Path):
     name = names()[0]
-    assert invoke("export", name).stdout_bytes == (bundled / "csv" / f"{name}.csv").read_bytes()
+    assert cli("export", name).stdout_bytes == (built / "csv" / f"{name}.csv").read_bytes()
 
 
 def test_export_of_an_unknown_name_is_a_usage_error(bundled: Path):
-    result = invoke("export", "contract")
+    result = cli("export", "contract")
     assert result.exit_code == 2
     assert result.stdout == ""
     assert result.stderr.startswith("error: no resource named 'contract'; the resources are: ")
@@ -106,13 +87,13 @@ def test_export_of_an_unknown_name_is_a_usage_error(bundled: Path):
 
 
 def test_export_in_an_unknown_format_is_a_usage_error(bundled: Path):
-    result = invoke("export", names()[0], "--format", "xlsx")
+    result = cli("export", names()[0], "--format", "xlsx")
     assert result.exit_code == 2
     assert result.stderr == "error: unknown format 'xlsx'; the formats are: csv, parquet, json\n"
 
 
 def test_export_to_a_missing_folder_fails_cleanly(bundled: Path, tmp_path: Path):
-    result = invoke("export", names()[0], "--output", str(tmp_path / "no" / "such.csv"))
+    result = cli("export", names()[0], "--output", str(tmp_path / "no" / "such.csv"))
     assert result.exit_code == 1
     assert result.stderr.startswith("error: ")
     assert "Traceback" not in result.output
@@ -121,7 +102,7 @@ def test_export_to_a_missing_folder_fails_cleanly(bundled: Path, tmp_path: Path)
 def test_without_bundled_data_info_and_export_say_to_build(tmp_path: Path, monkeypatch):
     monkeypatch.setattr(loader, "DATA", tmp_path / "data")
     for args in (["info"], ["export", "documents"]):
-        result = invoke(*args)
+        result = cli(*args)
         assert result.exit_code == 1
         assert "run `faceledger build`" in result.stderr
         assert "Traceback" not in result.output

@@ -7,9 +7,8 @@ import sys
 from pathlib import Path
 
 import pytest
-from typer.testing import CliRunner
 
-from faceledger.cli import app
+from .support import cli
 
 GOOD_FRONT_MATTER = """---
 title: "A fine document"
@@ -44,11 +43,9 @@ BAD_SEEDS = {
     ),
 }
 
-runner = CliRunner()
-
 
 def build(repo: Path):
-    return runner.invoke(app, ["build", "--root", str(repo)])
+    return cli("build", "--root", str(repo))
 
 
 @pytest.mark.parametrize("case", sorted(BAD_SEEDS))
@@ -152,5 +149,5 @@ def test_console_script_reports_without_traceback(repo: Path):
 
 
 def test_usage_error_exits_2(repo: Path):
-    result = runner.invoke(app, ["build", "--no-such-option"])
+    result = cli("build", "--no-such-option")
     assert result.exit_code == 2

@@ -5,16 +5,13 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from typer.testing import CliRunner
-
-from faceledger.cli import app
 from faceledger.core.files import dump_json
 
-runner = CliRunner()
+from .support import cli
 
 
 def validate(repo: Path, *extra: str):
-    return runner.invoke(app, ["validate", "--root", str(repo), *extra])
+    return cli("validate", "--root", str(repo), *extra)
 
 
 def edit_json(path: Path, change) -> None:

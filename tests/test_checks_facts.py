@@ -8,33 +8,17 @@ Every test copies the real repository, breaks exactly one thing, and runs the re
 from __future__ import annotations
 
 import json
-import shutil
 from pathlib import Path
 
 import pytest
-from typer.testing import CliRunner
 
 from faceledger.checks.privacy import PRIVATE_NAMES, name_digest
-from faceledger.cli import app
 
-REPO = Path(__file__).resolve().parents[1]
-COPIED = ("seeds", "schema", "dataset", "datapackage.json", "CHANGELOG.md", "LICENSE-DATA")
+from .support import cli
+
 ORGS, SYSTEMS, CONTRACTS, EVIDENCE = (
     f"dataset/{n}.csv" for n in ("organizations", "systems", "contracts", "evidence")
 )
-
-
-@pytest.fixture
-def repo(tmp_path: Path) -> Path:
-    root = tmp_path / "repo"
-    root.mkdir()
-    for name in COPIED:
-        source = REPO / name
-        if source.is_dir():
-            shutil.copytree(source, root / name)
-        else:
-            shutil.copyfile(source, root / name)
-    return root
 
 
 def replace(root: Path, rel: str, old: str, new: str) -> int:
@@ -62,7 +46,7 @@ def append(root: Path, rel: str, row: str) -> int:
 
 def failed_build(root: Path) -> list[dict]:
     """Run `faceledger build`; it must fail with exit 1 and write no release."""
-    result = CliRunner().invoke(app, ["build", "--root", str(root), "--format", "json"])
+    result = cli("build", "--root", str(root), "--format", "json")
     assert result.exit_code == 1, result.output
     assert not (root / "dist").exists() or not any((root / "dist").iterdir())
     return json.loads(result.stdout)
@@ -86,7 +70,7 @@ def assert_finding(
 
 def test_the_repository_builds(repo: Path) -> None:
     """The baseline every other test breaks: without the break, build succeeds."""
-    result = CliRunner().invoke(app, ["build", "--root", str(repo)])
+    result = cli("build", "--root", str(repo))
     assert result.exit_code == 0, result.output
     assert (repo / "dist" / "faceledger-0.1.0" / "SHA256SUMS").is_file()
 
@@ -99,7 +83,7 @@ def test_quote_tolerates_whitespace_and_typographic_quotes(repo: Path) -> None:
         "amount,ICE drops $3.9M for Trust Stamp’s facial recognition\n",
         'amount,"ICE drops $3.9M\nfor  Trust Stamp\'s facial recognition"\n',
     )
-    result = CliRunner().invoke(app, ["build", "--root", str(repo)])
+    result = cli("build", "--root", str(repo))
     assert result.exit_code == 0, result.output
 
 
@@ -409,7 +393,7 @@ def test_private_names_list_is_required(repo: Path) -> None:
 
 def test_validate_reports_the_same_and_exits_1(repo: Path) -> None:
     line = replace(repo, CONTRACTS, ",3750000,9225000,", ",3570000,9225000,")
-    result = CliRunner().invoke(app, ["validate", "--root", str(repo), "--format", "json"])
+    result = cli("validate", "--root", str(repo), "--format", "json")
     assert result.exit_code == 1
     assert_finding(json.loads(result.stdout), "unsupported-value", CONTRACTS, line, "amount")
     assert not (repo / "dist").exists()
@@ -438,7 +422,7 @@ def test_schema_frictionless_refuses_is_a_finding(repo: Path) -> None:
     old = '"delimiter": "|",'
     assert text.count(old) == 1
     path.write_text(text.replace(old, old + ' "constraints": {"pattern": "[a-z_]+"},'), encoding="utf-8")
-    result = CliRunner().invoke(app, ["validate", "--root", str(repo), "--format", "json"])
+    result = cli("validate", "--root", str(repo), "--format", "json")
     assert result.exit_code == 1, result.output
     assert_finding(
         json.loads(result.stdout), "frictionless-schema-error", "datapackage.json", None, says="pattern"

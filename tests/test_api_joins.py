@@ -3,13 +3,11 @@
 The shape contracts -> evidence -> documents is tested on a real build of a
 copy of the repository with two extra curated resources, `claims` and `quotes`,
 wired the same way; the provenance one-liner itself runs against the real
-data once the release has contracts and evidence.
+contracts, evidence and documents.
 """
 
 from __future__ import annotations
 
-import csv
-import json
 from pathlib import Path
 
 import pyarrow as pa
@@ -19,7 +17,7 @@ import faceledger
 from faceledger import loader
 from faceledger.build import build, build_bundle, plan
 
-from .support import copy_repo
+from .support import add_resource, copy_repo
 
 CLAIMS = {
     "description": "Test facts.",
@@ -53,17 +51,9 @@ QUOTES = {
 }
 
 
-def add_resource(root: Path, name: str, schema: dict, rows: list[list[str]]) -> None:
-    (root / "schema" / f"{name}.json").write_text(json.dumps(schema), encoding="utf-8")
-    with (root / "dataset" / f"{name}.csv").open("w", newline="", encoding="utf-8") as handle:
-        writer = csv.writer(handle, lineterminator="\r\n")
-        writer.writerow(field["name"] for field in schema["fields"])
-        writer.writerows(rows)
-    descriptor = json.loads((root / "datapackage.json").read_text(encoding="utf-8"))
-    descriptor["resources"].append(
-        {"name": name, "path": f"dataset/{name}.csv", "schema": f"schema/{name}.json"}
-    )
-    (root / "datapackage.json").write_text(json.dumps(descriptor, indent=2), encoding="utf-8")
+def csv_lines(schema: dict, rows: list[list[str]]) -> list[str]:
+    """A header from the schema's field names, then the rows (plain values: no quoting needed)."""
+    return [",".join(field["name"] for field in schema["fields"]), *(",".join(row) for row in rows)]
 
 
 @pytest.fixture(scope="module")
@@ -71,32 +61,30 @@ def facts(tmp_path_factory: pytest.TempPathFactory) -> dict:
     root = copy_repo(tmp_path_factory.mktemp("join") / "repo")
     documents = plan(root).package.tables["documents"].data
     first, second = documents.column("document_id").to_pylist()[:2]
-    add_resource(root, "claims", CLAIMS, [["c1", "One", "10"], ["c2", "Two", "20.5"], ["c3", "Three", ""]])
-    add_resource(
-        root,
-        "quotes",
-        QUOTES,
-        [
-            ["q1", "c1", first, "a"],
-            ["q2", "c1", second, "b"],
-            ["q3", "c2", first, "c"],
-            ["q4", "c2", "", "d"],
-        ],
-    )
+    claims = [["c1", "One", "10"], ["c2", "Two", "20.5"], ["c3", "Three", ""]]
+    add_resource(root, "claims", CLAIMS, csv_lines(CLAIMS, claims))
+    quotes = [
+        ["q1", "c1", first, "a"],
+        ["q2", "c1", second, "b"],
+        ["q3", "c2", first, "c"],
+        ["q4", "c2", "", "d"],
+    ]
+    add_resource(root, "quotes", QUOTES, csv_lines(QUOTES, quotes))
     build(root)  # refreshes the descriptor's bytes and hashes, as a contributor would
     data = build_bundle(root, root.parent / "data")
     return {"data": data, "documents": documents, "first": first, "second": second}
 
 
 @pytest.fixture
-def bundled(facts: dict, monkeypatch: pytest.MonkeyPatch) -> dict:
+def with_claims(facts: dict, monkeypatch: pytest.MonkeyPatch) -> dict:
+    """The Python API reads the package data with `claims` and `quotes` for the length of the test."""
     monkeypatch.setattr(loader, "DATA", facts["data"])
     return facts
 
 
-def test_a_chain_of_foreign_keys_in_both_directions(bundled: dict):
+def test_a_chain_of_foreign_keys_in_both_directions(with_claims: dict):
     table = faceledger.join("claims", "quotes", "documents")
-    documents = bundled["documents"]
+    documents = with_claims["documents"]
     # Each claim's key once; quotes' claim_id and documents' document_id repeat a key and are dropped;
     # documents' title collides with claims' title and is qualified.
     expected_names = ["claim_id", "title", "amount", "quote_id", "document_id", "quote"] + [
@@ -106,7 +94,7 @@ def test_a_chain_of_foreign_keys_in_both_directions(bundled: dict):
     ]
     assert table.column_names == expected_names
     rows = [(r["claim_id"], r["quote_id"], r["document_id"]) for r in table.to_pylist()]
-    first, second = bundled["first"], bundled["second"]
+    first, second = with_claims["first"], with_claims["second"]
     assert rows == [
         ("c1", "q1", first),
         ("c1", "q2", second),
@@ -132,33 +120,33 @@ def test_a_chain_of_foreign_keys_in_both_directions(bundled: dict):
     assert table.schema.field("quote_id").nullable is True
 
 
-def test_the_first_resource_decides_the_rows(bundled: dict):
+def test_the_first_resource_decides_the_rows(with_claims: dict):
     table = faceledger.join("documents", "quotes")
-    documents = bundled["documents"].column("document_id").to_pylist()
-    quoted = {bundled["first"]: ["q1", "q3"], bundled["second"]: ["q2"]}
+    documents = with_claims["documents"].column("document_id").to_pylist()
+    quoted = {with_claims["first"]: ["q1", "q3"], with_claims["second"]: ["q2"]}
     expected = [(d, q) for d in documents for q in quoted.get(d, [None])]
     assert [(r["document_id"], r["quote_id"]) for r in table.to_pylist()] == expected
 
 
-def test_join_as_pandas(bundled: dict):
+def test_join_as_pandas(with_claims: dict):
     pandas = pytest.importorskip("pandas")
     frame = faceledger.join("claims", "quotes", as_="pandas")
     assert isinstance(frame, pandas.DataFrame)
     assert list(frame["quote_id"].fillna("-")) == ["q1", "q2", "q3", "q4", "-"]
 
 
-def test_resources_with_no_foreign_key_between_them_cannot_be_joined(bundled: dict):
+def test_resources_with_no_foreign_key_between_them_cannot_be_joined(with_claims: dict):
     with pytest.raises(faceledger.NoLink, match="cannot join 'documents' to claims: .* none is declared"):
         faceledger.join("claims", "documents")
 
 
-def test_two_foreign_keys_between_the_same_resources_are_ambiguous(bundled: dict):
+def test_two_foreign_keys_between_the_same_resources_are_ambiguous(with_claims: dict):
     # document_links points at documents twice (the listing and the listed document).
     with pytest.raises(faceledger.NoLink, match="candidates: .*related_document_id"):
         faceledger.join("documents", "document_links")
 
 
-def test_join_needs_known_different_names(bundled: dict):
+def test_join_needs_known_different_names(with_claims: dict):
     with pytest.raises(faceledger.UnknownResource, match="the resources are: documents"):
         faceledger.join("claims", "contract")
     with pytest.raises(ValueError, match="two or more different"):
@@ -167,15 +155,7 @@ def test_join_needs_known_different_names(bundled: dict):
         faceledger.join("claims", "claims")
 
 
-def test_provenance_one_liner_on_the_real_data(tmp_path_factory: pytest.TempPathFactory, monkeypatch):
-    data = build_bundle(
-        copy_repo(tmp_path_factory.mktemp("real") / "repo"), tmp_path_factory.mktemp("b") / "data"
-    )
-    monkeypatch.setattr(loader, "DATA", data)
-    needed = {"contracts", "evidence", "documents"}
-    missing = sorted(needed - set(faceledger.resources()))
-    if missing:
-        pytest.skip(f"the release has no {', '.join(missing)} resource yet (curated facts, issue 3)")
+def test_provenance_one_liner_on_the_real_data(bundled: Path):
     table = faceledger.join("contracts", "evidence", "documents")
     contracts = faceledger.load("contracts")
     key = faceledger.schema("contracts")["primaryKey"]

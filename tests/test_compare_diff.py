@@ -15,7 +15,7 @@ from faceledger.compare import rows as diff_rows
 from faceledger.compare import schema_changes as schemadiff
 from faceledger.core.versions import Level
 
-from .release_support import (
+from .support import (
     TOMBSTONES_HEADER,
     VENDORS,
     VENDORS_SCHEMA,
