@@ -1,6 +1,6 @@
 """The faceledger package's import graph, by stage: which module imports which, cycles, and imports that run back up.
 
-Run it as `python tests/import_graph.py` to print the graph; tests/test_layout.py asserts its rules.
+Run it as `python tests/import_graph.py` to print the graph; tests/test_package_layout.py asserts its rules.
 Every import counts, whether at module level, inside a function or under TYPE_CHECKING.
 """
 

@@ -13,8 +13,7 @@ from faceledger.core.codes import CODES, FAMILY, TOPICS, lookup
 from faceledger.publish import codes_doc
 
 from .codes_scan import Unresolved, emitted, package_sources
-from .release_support import cli
-from .support import REPO
+from .support import REPO, cli
 
 # Diff.problems are the findings of these modules (compare/rows.py `compare`); `faceledger build`
 # reports them as warnings, `diff` and `release` as the errors they are made as.
