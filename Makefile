@@ -30,9 +30,10 @@ check: $(BIN)/faceledger  ## what CI checks on a contribution, quickly
 	$(BIN)/faceledger build --check
 	$(BIN)/faceledger diff --check-version
 
-lint: $(BIN)/faceledger
+lint: $(BIN)/faceledger  ## style, format and types (mypy --strict over faceledger/)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/mypy
 
 bench: build  ## bench_loader.py times the package data that `make build` writes
 	$(BIN)/python bench/bench_build.py

@@ -2,7 +2,7 @@
 
 Like frictionless-py's error classes, one entry per kind of finding, so the
 tables in README.md and docs/facts.md are generated from it
-(publish/codes_doc.py) instead of drifting by hand, and tests/test_codes.py
+(publish/codes_doc.py) instead of drifting by hand, and tests/test_core_codes.py
 scans the source to prove that it names exactly the codes the checks emit.
 """
 
