@@ -33,7 +33,7 @@ def citation_problems(facts: Facts) -> list[Finding]:
                 )
             )
         for name in chosen:
-            known = {spec["name"] for spec in package.schemas[name]["fields"]}
+            known = set(package.view(name).field_names)
             for unknown in [f for f in row["fields"] or [] if f not in known]:
                 findings.append(
                     Finding(
@@ -60,8 +60,7 @@ def support_problems(facts: Facts) -> list[Finding]:
     """Each fact has a quote; each value a field's rule covers is stated by the quotes cited for it."""
     findings = []
     for name in FACTS:
-        schema = facts.package.schemas[name]
-        rules = [(spec["name"], spec[RULE]) for spec in schema["fields"] if RULE in spec]
+        rules = [(spec.name, spec.get(RULE)) for spec in facts.package.view(name).fields if spec.get(RULE)]
         for index, row in enumerate(facts.rows[name]):
             path, line = facts.where(name, index)
             if not facts.cited(name, row):

@@ -26,6 +26,7 @@ from typing import Any
 
 from ..core.findings import Finding
 from ..core.package import Package
+from ..core.schema import Schema
 
 FACTS = ("organizations", "systems", "contracts")
 EVIDENCE = "evidence"
@@ -61,7 +62,7 @@ class Facts:
     published: dict[str, datetime | None] = field(default_factory=dict)
 
     def row_id(self, name: str, row: dict[str, Any]) -> str:
-        return row[key_field(self.package.schemas[name])]
+        return row[key_field(self.package.view(name))]
 
     def cited(self, name: str, row: dict[str, Any], field_name: str | None = None) -> list[Citation]:
         found = self.citations.get((name, self.row_id(name, row)), [])
@@ -77,8 +78,9 @@ def rule_problems(package: Package) -> list[Finding]:
     findings = []
     for name in FACTS:
         rel = package.resource(name)["schema"]
-        fields = {spec["name"] for spec in package.schemas[name]["fields"]}
-        for spec in package.schemas[name]["fields"]:
+        schema = package.view(name)
+        fields = set(schema.field_names)
+        for spec in schema.fields:
             rule, standard = spec.get(RULE), spec.get(STANDARD)
             problem = None
             if standard is not None and standard not in STANDARDS:
@@ -90,21 +92,17 @@ def rule_problems(package: Package) -> list[Finding]:
                 if any(other not in fields for other in named):
                     problem = f"{RULE} refers to a field the schema does not have"
             if problem:
-                findings.append(Finding(rel, None, "invalid-schema", problem, field=spec["name"]))
+                findings.append(Finding(rel, None, "invalid-schema", problem, field=spec.name))
     return findings
 
 
-def key_field(schema: Any) -> str:
-    return schema["primaryKey"][0] if isinstance(schema["primaryKey"], list) else schema["primaryKey"]
+def key_field(schema: Schema) -> str:
+    return schema.primary_key[0]
 
 
 def targets(package: Package) -> dict[str, str]:
     """Evidence columns that point at a fact, by the fact resource they point at."""
-    return {
-        fk["reference"]["resource"]: fk["fields"][0]
-        for fk in package.schemas[EVIDENCE].get("foreignKeys", [])
-        if fk["reference"].get("resource") in FACTS
-    }
+    return {fk.resource: fk.fields[0] for fk in package.view(EVIDENCE).foreign_keys if fk.resource in FACTS}
 
 
 def index(package: Package) -> Facts:
@@ -141,7 +139,5 @@ def names_of(row: dict[str, Any]) -> list[str]:
 
 
 def reference(facts: Facts, name: str, field_name: str) -> str | None:
-    for fk in facts.package.schemas[name].get("foreignKeys", []):
-        if fk["fields"] == [field_name] or fk["fields"] == field_name:
-            return fk["reference"].get("resource") or name
-    return None
+    fk = facts.package.view(name).reference(field_name)
+    return None if fk is None else fk.resource

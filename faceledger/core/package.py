@@ -16,7 +16,7 @@ from typing import Any
 import pyarrow as pa
 
 from .findings import Finding
-from .schema import TableSchema
+from .schema import Schema, TableSchema
 
 DESCRIPTOR = "datapackage.json"
 # Resources generated from seeds/; every other resource is curated and read from dataset/.
@@ -49,6 +49,15 @@ class Package:
     # The text each document can be quoted from (title, excerpt, body), by document_id.
     texts: dict[str, str] = field(default_factory=dict)
     findings: list[Finding] = field(default_factory=list)
+    _views: dict[str, Schema] = field(default_factory=dict, repr=False, compare=False)
+
+    def view(self, name: str) -> Schema:
+        """The typed view of a resource's Table Schema, built once; `schemas` keeps the JSON as written."""
+        raw = self.schemas[name]
+        view = self._views.get(name)
+        if view is None or view.raw is not raw:
+            view = self._views[name] = Schema.from_dict(raw, name)
+        return view
 
     @property
     def version(self) -> str:
