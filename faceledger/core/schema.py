@@ -68,7 +68,9 @@ class Field:
     def from_spec(cls, spec: Mapping[str, Any]) -> Field:
         kind = spec.get("type", DEFAULT_TYPE)
         listed = kind in TYPES and TYPES[kind].items
+        # Checked schemas have an object here; a version read for a diff may not, and is not held to it.
         rules = spec.get("constraints", {})
+        rules = rules if isinstance(rules, Mapping) else {}
         return cls(
             name=spec["name"],
             type=kind,
