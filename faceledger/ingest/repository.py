@@ -50,7 +50,8 @@ def read_repository(root: Path, track: Track | None = None) -> Package:
         package.findings += problems
         return package
 
-    documents = build_documents(root, track=track)
+    columns = package.view("documents").field_names if "documents" in package.schemas else None
+    documents = build_documents(root, track=track, columns=columns)
     package.findings += documents.findings
     package.texts = documents.texts
     rows = {"documents": documents.rows, "document_links": documents.links}
