@@ -57,12 +57,36 @@ class Citation:
 class Facts:
     package: Package
     rows: dict[str, list[dict[str, Any]]]
-    by_id: dict[str, dict[str, dict[str, Any]]] = field(default_factory=dict)
+    # Each row's index by its id, per resource.
+    positions: dict[str, dict[str, int]] = field(default_factory=dict)
     citations: dict[tuple[str, str], list[Citation]] = field(default_factory=lambda: defaultdict(list))
     published: dict[str, datetime | None] = field(default_factory=dict)
+    # Evidence whose cells the reader reported (see Table.unknown) leaves what it cites unsure:
+    # the fact resources an evidence row of unknown target may cite any row of, and the facts
+    # cited by an evidence row of unknown document, quote or fields.
+    open_resources: set[str] = field(default_factory=set)
+    unsure: set[tuple[str, str]] = field(default_factory=set)
 
     def row_id(self, name: str, row: dict[str, Any]) -> str:
         return row[key_field(self.package.view(name))]
+
+    def known(self, name: str, index: int, *fields: str) -> bool:
+        """Whether the row's cells in `fields` were read (none is a bad cell already reported)."""
+        return self.package.tables[name].known(index, *fields)
+
+    def settled(self, name: str, index: int) -> bool:
+        """Whether the row's id, and so the evidence citing it, is known."""
+        row = self.rows[name][index]
+        return (
+            self.known(name, index, key_field(self.package.view(name)))
+            and name not in self.open_resources
+            and (name, self.row_id(name, row)) not in self.unsure
+        )
+
+    def referred(self, name: str, value: Any) -> tuple[int, dict[str, Any]] | None:
+        """The row of `name` whose id is `value`, with its index."""
+        index = self.positions[name].get(value)
+        return None if index is None else (index, self.rows[name][index])
 
     def cited(self, name: str, row: dict[str, Any], field_name: str | None = None) -> list[Citation]:
         found = self.citations.get((name, self.row_id(name, row)), [])
@@ -107,7 +131,9 @@ def targets(package: Package) -> dict[str, str]:
 
 def index(package: Package) -> Facts:
     facts = Facts(package, {name: package.tables[name].data.to_pylist() for name in (*FACTS, EVIDENCE)})
-    facts.by_id = {name: {facts.row_id(name, r): r for r in rows} for name, rows in facts.rows.items()}
+    facts.positions = {
+        name: {facts.row_id(name, r): i for i, r in enumerate(rows)} for name, rows in facts.rows.items()
+    }
     documents = package.tables["documents"].data
     facts.published = dict(
         zip(
@@ -117,16 +143,20 @@ def index(package: Package) -> Facts:
         )
     )
     pointers = targets(package)
-    for row in facts.rows[EVIDENCE]:
-        citation = Citation(
-            facts.row_id(EVIDENCE, row),
-            row["fields"] or [],
-            row["document_id"],
-            row["quote"],
+    evidence = package.tables[EVIDENCE]
+    for index, row in enumerate(facts.rows[EVIDENCE]):
+        facts.open_resources.update(
+            name for name, column in pointers.items() if not evidence.known(index, column)
         )
-        for name, column in pointers.items():
-            if row[column] is not None:
-                facts.citations[(name, row[column])].append(citation)
+        cited = [(name, row[column]) for name, column in pointers.items() if row[column] is not None]
+        if evidence.known(index, *evidence.data.column_names):
+            citation = Citation(
+                facts.row_id(EVIDENCE, row), row["fields"] or [], row["document_id"], row["quote"]
+            )
+            for fact in cited:
+                facts.citations[fact].append(citation)
+        else:
+            facts.unsure.update(cited)
     return facts
 
 
@@ -134,8 +164,13 @@ def figure(value: float) -> str:
     return str(int(value)) if float(value).is_integer() else str(value)
 
 
+# The fields that name a fact row: a quote "names" an organization or system by one of them.
+NAME_FIELDS = ("name", "aliases")
+
+
 def names_of(row: dict[str, Any]) -> list[str]:
-    return [row["name"], *(row.get("aliases") or [])]
+    name, aliases = NAME_FIELDS
+    return [row[name], *(row.get(aliases) or [])]
 
 
 def reference(facts: Facts, name: str, field_name: str) -> str | None:

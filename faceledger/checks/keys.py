@@ -15,11 +15,18 @@ def foreign_key_problems(package: Package) -> list[Finding]:
         table = package.tables[name]
         for fk in package.view(name).foreign_keys:
             source, target_name, target_fields = fk.fields, fk.resource, fk.reference_fields
-            target = package.tables[target_name].data
-            known = set(zip(*(target.column(f).to_pylist() for f in target_fields), strict=True))
+            target = package.tables[target_name]
+            rows = list(zip(*(target.data.column(f).to_pylist() for f in target_fields), strict=True))
+            known = set(rows)
+            # A row whose key cells are unknown may be the one a value refers to: None matches anything.
+            unsure = [
+                tuple(v if target.known(i, f) else None for v, f in zip(row, target_fields, strict=True))
+                for i, row in enumerate(rows)
+                if not target.known(i, *target_fields)
+            ]
             values = zip(*(table.data.column(f).to_pylist() for f in source), strict=True)
             for index, value in enumerate(values):
-                if any(v is None for v in value) or value in known:
+                if any(v is None for v in value) or value in known or _matches(value, unsure):
                     continue
                 findings.append(
                     Finding(
@@ -31,6 +38,10 @@ def foreign_key_problems(package: Package) -> list[Finding]:
                     )
                 )
     return findings
+
+
+def _matches(value: tuple[Any, ...], patterns: list[tuple[Any, ...]]) -> bool:
+    return any(all(p is None or p == v for p, v in zip(pattern, value, strict=True)) for pattern in patterns)
 
 
 def unique_problems(table: Table, schema: Schema) -> list[Finding]:

@@ -72,7 +72,7 @@ def _amount_problems(facts: Facts, name: str, spec: Field) -> list[Finding]:
             findings.append(
                 Finding(*where, "non-positive-amount", f"{value} is not a positive amount", field=spec.name)
             )
-        if row.get(currency) is None:
+        if row.get(currency) is None and facts.known(name, index, currency):
             findings.append(
                 Finding(*where, "missing-currency", f"{spec.name} needs a {currency}", field=currency)
             )
@@ -94,7 +94,7 @@ def _date_problems(facts: Facts, name: str, spec: Field) -> list[Finding]:
             findings.append(Finding(*where, "bad-date", reason or "", field=field_name))
             continue
         for companion in (rule["basis"], rule["precision"]):
-            if row.get(companion) is None:
+            if row.get(companion) is None and facts.known(name, index, companion):
                 findings.append(
                     Finding(*where, "missing-value", f"a {field_name} needs a {companion}", field=companion)
                 )
@@ -140,7 +140,7 @@ def _relationship_problems(facts: Facts) -> list[Finding]:
     for index, row in enumerate(facts.rows["contracts"]):
         kind = row["relationship"]
         for needed in needs.get(kind, []):
-            if row[needed] is None:
+            if row[needed] is None and facts.known("contracts", index, needed):
                 findings.append(
                     Finding(
                         *facts.where("contracts", index),
@@ -178,7 +178,8 @@ def _relationship_problems(facts: Facts) -> list[Finding]:
 def _party_problems(facts: Facts) -> list[Finding]:
     findings = []
     for index, row in enumerate(facts.rows["systems"]):
-        if row["vendor_organization_id"] is None and row["operator_organization_id"] is None:
+        parties = ("vendor_organization_id", "operator_organization_id")
+        if all(row[p] is None for p in parties) and facts.known("systems", index, *parties):
             findings.append(
                 Finding(
                     *facts.where("systems", index),

@@ -35,9 +35,21 @@ class Table:
     data: pa.Table
     path: str = ""
     lines: list[int] = field(default_factory=list)
+    # Cells a finding has already reported (a bad value; every cell of a row that could not be
+    # read), by row index. They are null in `data`, but unknown rather than empty: a check
+    # that needs one says nothing, so that one bad cell is one finding, not one per consequence.
+    unknown: dict[int, frozenset[str]] = field(default_factory=dict)
 
     def line(self, index: int) -> int | None:
         return self.lines[index] if index < len(self.lines) else None
+
+    def known(self, index: int, *names: str) -> bool:
+        """Whether the row's cells in `names` were all read."""
+        return self.unknown.get(index, frozenset()).isdisjoint(names)
+
+    def unsure(self, *names: str) -> bool:
+        """Whether any row's cell in `names` is unknown."""
+        return any(not cells.isdisjoint(names) for cells in self.unknown.values())
 
 
 @dataclass

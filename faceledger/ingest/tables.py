@@ -1,9 +1,11 @@
-"""Typed tables: CSV read with a Table Schema into Arrow, every bad cell a finding.
+"""Typed tables: CSV read with a Table Schema into Arrow, every bad cell one finding.
 
 pyarrow's typed CSV reader stops at the first bad cell, and frictionless is
 slow and reports rows rather than file lines, so curated files are read here:
-each cell is converted by its field's type and constraints, and each problem
-names the file line it sits on.
+each cell is converted by its field's type and constraints, and each bad cell
+is one finding naming the file line it sits on. Its row is kept, the cell null
+and listed in Table.unknown, so that the checks after reading do not report
+again, as a dangling key or a fact without evidence, what it already reported.
 """
 
 from __future__ import annotations
@@ -73,8 +75,10 @@ def read_csv(
     specs = view.fields
     parsers = [spec.parser() for spec in specs]
     missing_values = set(view.missing_values)
-    columns: list[list[Any]] = [[] for _ in specs]
+    every = frozenset(view.field_names)
+    rows: list[list[Any]] = []
     lines: list[int] = []
+    unknown: dict[int, frozenset[str]] = {}
     while True:
         start = reader.line_num + 1
         try:
@@ -83,6 +87,10 @@ def read_csv(
             break
         except csv.Error as exc:
             findings.append(Finding(rel, reader.line_num, "malformed-csv", str(exc)))
+            # What follows the break is unread: one row of unknown cells stands for it.
+            unknown[len(rows)] = every
+            rows.append([None] * len(specs))
+            lines.append(reader.line_num)
             break
         if not cells:
             continue
@@ -90,21 +98,25 @@ def read_csv(
             findings.append(
                 Finding(rel, start, "malformed-row", f"{len(cells)} cells where the header has {len(specs)}")
             )
+            # Which cell is which cannot be told, so the row is kept with every cell unknown.
+            unknown[len(rows)] = every
+            rows.append([None] * len(specs))
+            lines.append(start)
             continue
-        row, ok = [], True
+        row, bad = [], []
         for spec, parse, cell in zip(specs, parsers, cells, strict=True):
             value, problems = _convert(spec, parse, cell, missing_values)
-            for problem in problems:
-                findings.append(Finding(rel, start, "bad-value", problem, field=spec.name))
-                ok = False
+            if problems:
+                findings.append(Finding(rel, start, "bad-value", "; ".join(problems), field=spec.name))
+                bad.append(spec.name)
             row.append(value)
-        if ok:
-            for column, value in zip(columns, row, strict=True):
-                column.append(value)
-            lines.append(start)
-    arrays = {spec.name: col for spec, col in zip(specs, columns, strict=True)}
+        if bad:
+            unknown[len(rows)] = frozenset(bad)
+        rows.append(row)
+        lines.append(start)
+    arrays = {spec.name: [row[i] for row in rows] for i, spec in enumerate(specs)}
     data = pa.Table.from_pydict(arrays, schema=view.arrow_schema())
-    return Table(name, data, rel, lines), findings
+    return Table(name, data, rel, lines, unknown), findings
 
 
 def _convert(spec: Field, parse: Callable[[str], Any], cell: str, missing: set[str]) -> tuple[Any, list[str]]:
@@ -115,7 +127,8 @@ def _convert(spec: Field, parse: Callable[[str], Any], cell: str, missing: set[s
     except ValueError as exc:
         kind = spec.type if spec.format == DEFAULT_FORMAT else f"{spec.type} ({spec.format})"
         return None, [f"{cell!r} is {kind}-typed: {exc}"]
-    return value, constraint_problems(spec, value)
+    problems = constraint_problems(spec, value)
+    return (None if problems else value), problems
 
 
 def table_from_rows(name: str, rows: list[dict[str, Any]], schema: Schema, path: str = "") -> Table:
