@@ -21,7 +21,9 @@ from typing import Any
 from ..core.schema import ForeignKey, TableSchema, field_names, primary_key
 from ..core.versions import Level
 
-# Field properties that change how a cell is read: any change to them is breaking.
+# Field properties that change how a cell is read: any change to them is breaking. These are
+# Table Schema's, not only those our reader follows (core/schema_types.py): other tools read a
+# release too, and an old version may predate the check that refuses the rest.
 READING = (
     "type",
     "itemType",
