@@ -132,7 +132,6 @@ TYPES: dict[str, FieldType] = {
         items=True,
     ),
 }
-LIST = "list"
 DEFAULT_TYPE = "string"
 DEFAULT_DELIMITER = ","
 
@@ -144,7 +143,7 @@ class Constraint:
     # (the value in the schema, whether one value compares with items) -> whether the reader can follow it.
     usable: Callable[[Any, Callable[[Any], bool]], bool]
     # (item, the value as items are compared with it, the value as written) -> why the item breaks
-    # it, or None. No test: the constraint concerns missing cells or other rows (see its comment).
+    # it, or None. Absent where no one value can break it: see the comments in CONSTRAINTS.
     broken: Callable[[Any, Any, Any], str | None] | None = None
 
 
