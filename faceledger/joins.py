@@ -32,21 +32,19 @@ class Link(NamedTuple):
         return f"{self.left}({', '.join(self.left_fields)}) = {self.right}({', '.join(self.right_fields)})"
 
 
-def _fields(value: str | list[str]) -> tuple[str, ...]:
-    return (value,) if isinstance(value, str) else tuple(value)
-
-
 def links(joined: list[str], name: str, schemas: dict[str, dict[str, Any]]) -> list[Link]:
     """Every declared foreign key between `name` and a resource in `joined`."""
+    # Not at module level: `import faceledger` imports this module and stays light.
+    from .core.schema import Schema
+
     found = []
-    for fk in schemas[name].get("foreignKeys", []):
-        target = fk["reference"].get("resource") or name
-        if target in joined:
-            found.append(Link(target, _fields(fk["reference"]["fields"]), name, _fields(fk["fields"])))
+    for fk in Schema.from_dict(schemas[name], name).foreign_keys:
+        if fk.resource in joined:
+            found.append(Link(fk.resource, fk.reference_fields, name, fk.fields))
     for left in joined:
-        for fk in schemas[left].get("foreignKeys", []):
-            if (fk["reference"].get("resource") or left) == name:
-                found.append(Link(left, _fields(fk["fields"]), name, _fields(fk["reference"]["fields"])))
+        for fk in Schema.from_dict(schemas[left], left).foreign_keys:
+            if fk.resource == name:
+                found.append(Link(left, fk.fields, name, fk.reference_fields))
     return found
 
 

@@ -47,7 +47,7 @@ def check(package: Package) -> list[Finding]:
     findings = [
         problem
         for name, table in package.tables.items()
-        for problem in keys.unique_problems(table, package.schemas[name])
+        for problem in keys.unique_problems(table, package.view(name))
     ]
     if len(package.tables) == len(package.resources) and package.resources:
         for run in CHECKS:

@@ -8,7 +8,19 @@ from typing import Any
 
 from ..core.findings import Finding
 from . import quotes as ev
-from .facts import EVIDENCE, FACTS, RULE, Citation, Facts, figure, names_of, reference, targets
+from .facts import (
+    EVIDENCE,
+    FACTS,
+    NAME_FIELDS,
+    RULE,
+    RULE_FIELDS,
+    Citation,
+    Facts,
+    figure,
+    names_of,
+    reference,
+    targets,
+)
 
 
 def citation_problems(facts: Facts) -> list[Finding]:
@@ -22,7 +34,7 @@ def citation_problems(facts: Facts) -> list[Finding]:
     for index, row in enumerate(facts.rows[EVIDENCE]):
         line = table.line(index)
         chosen = [name for name, column in pointers.items() if row[column] is not None]
-        if len(chosen) != 1:
+        if len(chosen) != 1 and table.known(index, *pointers.values()):
             columns = ", ".join(pointers.values())
             findings.append(
                 Finding(
@@ -33,7 +45,7 @@ def citation_problems(facts: Facts) -> list[Finding]:
                 )
             )
         for name in chosen:
-            known = {spec["name"] for spec in package.schemas[name]["fields"]}
+            known = set(package.view(name).field_names)
             for unknown in [f for f in row["fields"] or [] if f not in known]:
                 findings.append(
                     Finding(
@@ -41,8 +53,10 @@ def citation_problems(facts: Facts) -> list[Finding]:
                     )
                 )
         text = texts.get(row["document_id"])
+        if text is None or not table.known(index, "quote"):
+            continue
         quote = ev.normalize(row["quote"])
-        if text is not None and quote not in text:
+        if quote not in text:
             hint = " (it does with different capitals)" if quote.casefold() in text.casefold() else ""
             findings.append(
                 Finding(
@@ -60,10 +74,11 @@ def support_problems(facts: Facts) -> list[Finding]:
     """Each fact has a quote; each value a field's rule covers is stated by the quotes cited for it."""
     findings = []
     for name in FACTS:
-        schema = facts.package.schemas[name]
-        rules = [(spec["name"], spec[RULE]) for spec in schema["fields"] if RULE in spec]
+        rules = [(spec.name, spec.get(RULE)) for spec in facts.package.view(name).fields if spec.get(RULE)]
         for index, row in enumerate(facts.rows[name]):
             path, line = facts.where(name, index)
+            if not facts.settled(name, index):
+                continue
             if not facts.cited(name, row):
                 findings.append(
                     Finding(path, line, "no-evidence", f"no evidence row cites {facts.row_id(name, row)}")
@@ -71,12 +86,15 @@ def support_problems(facts: Facts) -> list[Finding]:
                 continue
             for field_name, rule in rules:
                 value = row[field_name]
+                if not facts.known(name, index, *_reads(facts, name, field_name, rule)):
+                    continue
                 if value is None or any(row.get(k) == v for k, v in rule.get("unless", {}).items()):
                     continue
                 for message in _unsupported(facts, name, row, field_name, rule):
                     findings.append(Finding(path, line, "unsupported-value", message, field=field_name))
             for citation in facts.cited(name, row):
-                for empty in [f for f in citation.fields if f in row and row[f] is None]:
+                empties = [f for f in citation.fields if f in row and row[f] is None]
+                for empty in [f for f in empties if facts.known(name, index, f)]:
                     findings.append(
                         Finding(
                             path,
@@ -88,6 +106,14 @@ def support_problems(facts: Facts) -> list[Finding]:
                         )
                     )
     return findings
+
+
+def _reads(facts: Facts, name: str, field_name: str, rule: dict[str, Any]) -> list[str]:
+    """The fields of the row a field's rule reads."""
+    fields = [field_name, *(rule[key] for key in RULE_FIELDS[rule["match"]]), *rule.get("unless", {})]
+    if rule["match"] == "named" and reference(facts, name, field_name) is None:
+        fields += NAME_FIELDS  # the row is named by its own name or aliases
+    return fields
 
 
 def _unsupported(
@@ -151,9 +177,12 @@ def _unnamed(facts: Facts, name: str, row: dict[str, Any], field_name: str) -> I
     if target is None:
         names = names_of(row)
     else:
-        referred = facts.by_id[target].get(row[field_name])
-        if referred is None:
+        found = facts.referred(target, row[field_name])
+        if found is None:
             return  # a dangling key, reported as foreign-key
+        index, referred = found
+        if not facts.known(target, index, *NAME_FIELDS):
+            return  # the names are a bad cell, reported as bad-value
         names = names_of(referred)
     quotes = facts.cited(name, row)
     if not any(ev.names_in(n, c.quote) for n in names for c in quotes):

@@ -26,6 +26,7 @@ from typing import Any
 
 from ..core.findings import Finding
 from ..core.package import Package
+from ..core.schema import Schema
 
 FACTS = ("organizations", "systems", "contracts")
 EVIDENCE = "evidence"
@@ -56,12 +57,36 @@ class Citation:
 class Facts:
     package: Package
     rows: dict[str, list[dict[str, Any]]]
-    by_id: dict[str, dict[str, dict[str, Any]]] = field(default_factory=dict)
+    # Each row's index by its id, per resource.
+    positions: dict[str, dict[str, int]] = field(default_factory=dict)
     citations: dict[tuple[str, str], list[Citation]] = field(default_factory=lambda: defaultdict(list))
     published: dict[str, datetime | None] = field(default_factory=dict)
+    # Evidence whose cells the reader reported (see Table.unknown) leaves what it cites unsure:
+    # the fact resources an evidence row of unknown target may cite any row of, and the facts
+    # cited by an evidence row of unknown document, quote or fields.
+    open_resources: set[str] = field(default_factory=set)
+    unsure: set[tuple[str, str]] = field(default_factory=set)
 
     def row_id(self, name: str, row: dict[str, Any]) -> str:
-        return row[key_field(self.package.schemas[name])]
+        return row[key_field(self.package.view(name))]
+
+    def known(self, name: str, index: int, *fields: str) -> bool:
+        """Whether the row's cells in `fields` were read (none is a bad cell already reported)."""
+        return self.package.tables[name].known(index, *fields)
+
+    def settled(self, name: str, index: int) -> bool:
+        """Whether the row's id, and so the evidence citing it, is known."""
+        row = self.rows[name][index]
+        return (
+            self.known(name, index, key_field(self.package.view(name)))
+            and name not in self.open_resources
+            and (name, self.row_id(name, row)) not in self.unsure
+        )
+
+    def referred(self, name: str, value: Any) -> tuple[int, dict[str, Any]] | None:
+        """The row of `name` whose id is `value`, with its index."""
+        index = self.positions[name].get(value)
+        return None if index is None else (index, self.rows[name][index])
 
     def cited(self, name: str, row: dict[str, Any], field_name: str | None = None) -> list[Citation]:
         found = self.citations.get((name, self.row_id(name, row)), [])
@@ -77,8 +102,9 @@ def rule_problems(package: Package) -> list[Finding]:
     findings = []
     for name in FACTS:
         rel = package.resource(name)["schema"]
-        fields = {spec["name"] for spec in package.schemas[name]["fields"]}
-        for spec in package.schemas[name]["fields"]:
+        schema = package.view(name)
+        fields = set(schema.field_names)
+        for spec in schema.fields:
             rule, standard = spec.get(RULE), spec.get(STANDARD)
             problem = None
             if standard is not None and standard not in STANDARDS:
@@ -90,26 +116,24 @@ def rule_problems(package: Package) -> list[Finding]:
                 if any(other not in fields for other in named):
                     problem = f"{RULE} refers to a field the schema does not have"
             if problem:
-                findings.append(Finding(rel, None, "invalid-schema", problem, field=spec["name"]))
+                findings.append(Finding(rel, None, "invalid-schema", problem, field=spec.name))
     return findings
 
 
-def key_field(schema: Any) -> str:
-    return schema["primaryKey"][0] if isinstance(schema["primaryKey"], list) else schema["primaryKey"]
+def key_field(schema: Schema) -> str:
+    return schema.primary_key[0]
 
 
 def targets(package: Package) -> dict[str, str]:
     """Evidence columns that point at a fact, by the fact resource they point at."""
-    return {
-        fk["reference"]["resource"]: fk["fields"][0]
-        for fk in package.schemas[EVIDENCE].get("foreignKeys", [])
-        if fk["reference"].get("resource") in FACTS
-    }
+    return {fk.resource: fk.fields[0] for fk in package.view(EVIDENCE).foreign_keys if fk.resource in FACTS}
 
 
 def index(package: Package) -> Facts:
     facts = Facts(package, {name: package.tables[name].data.to_pylist() for name in (*FACTS, EVIDENCE)})
-    facts.by_id = {name: {facts.row_id(name, r): r for r in rows} for name, rows in facts.rows.items()}
+    facts.positions = {
+        name: {facts.row_id(name, r): i for i, r in enumerate(rows)} for name, rows in facts.rows.items()
+    }
     documents = package.tables["documents"].data
     facts.published = dict(
         zip(
@@ -119,16 +143,20 @@ def index(package: Package) -> Facts:
         )
     )
     pointers = targets(package)
-    for row in facts.rows[EVIDENCE]:
-        citation = Citation(
-            facts.row_id(EVIDENCE, row),
-            row["fields"] or [],
-            row["document_id"],
-            row["quote"],
+    evidence = package.tables[EVIDENCE]
+    for index, row in enumerate(facts.rows[EVIDENCE]):
+        facts.open_resources.update(
+            name for name, column in pointers.items() if not evidence.known(index, column)
         )
-        for name, column in pointers.items():
-            if row[column] is not None:
-                facts.citations[(name, row[column])].append(citation)
+        cited = [(name, row[column]) for name, column in pointers.items() if row[column] is not None]
+        if evidence.known(index, *evidence.data.column_names):
+            citation = Citation(
+                facts.row_id(EVIDENCE, row), row["fields"] or [], row["document_id"], row["quote"]
+            )
+            for fact in cited:
+                facts.citations[fact].append(citation)
+        else:
+            facts.unsure.update(cited)
     return facts
 
 
@@ -136,12 +164,15 @@ def figure(value: float) -> str:
     return str(int(value)) if float(value).is_integer() else str(value)
 
 
+# The fields that name a fact row: a quote "names" an organization or system by one of them.
+NAME_FIELDS = ("name", "aliases")
+
+
 def names_of(row: dict[str, Any]) -> list[str]:
-    return [row["name"], *(row.get("aliases") or [])]
+    name, aliases = NAME_FIELDS
+    return [row[name], *(row.get(aliases) or [])]
 
 
 def reference(facts: Facts, name: str, field_name: str) -> str | None:
-    for fk in facts.package.schemas[name].get("foreignKeys", []):
-        if fk["fields"] == [field_name] or fk["fields"] == field_name:
-            return fk["reference"].get("resource") or name
-    return None
+    fk = facts.package.view(name).reference(field_name)
+    return None if fk is None else fk.resource

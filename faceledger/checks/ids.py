@@ -8,6 +8,7 @@ from typing import Any
 from ..core.findings import Finding
 from ..core.package import Package
 from ..core.tombstones import (
+    FIELDS,
     REMOVED,
     TOMBSTONES,
     RedirectCycle,
@@ -24,23 +25,28 @@ def id_problems(package: Package) -> list[Finding]:
     if TOMBSTONES not in package.tables:
         return []
     table = package.tables[TOMBSTONES]
-    rows = tombstone_rows(table.data)
-    stones = {(stone.resource, stone.id): stone for stone in rows}
+    # A tombstone with a bad cell (reported already) says nothing known: it retires no id.
+    rows = [(i, stone) for i, stone in enumerate(tombstone_rows(table.data)) if table.known(i, *FIELDS)]
+    stones = {(stone.resource, stone.id): stone for _, stone in rows}
     id_fields = {
         name: field
         for name, schema in package.schemas.items()
         if (field := id_field(schema)) and name != TOMBSTONES and name in package.tables
     }
     ids = {name: _ids(package.tables[name].data, field) for name, field in id_fields.items()}
+    # Where a rename leads cannot be told if a tombstone on the way, or an id, is unknown.
+    unsure = {name for name, field in id_fields.items() if package.tables[name].unsure(field)}
+    if table.unknown:
+        unsure = set(id_fields)
     findings = [
         Finding(table.path, table.line(index), code, message, field=field)
-        for index, stone in enumerate(rows)
-        for code, message, field in _tombstone_problems(stone, stones, ids)
+        for index, stone in rows
+        for code, message, field in _tombstone_problems(stone, stones, ids, unsure)
     ]
     for name, field in id_fields.items():
         data = package.tables[name]
         for index, value in enumerate(data.data.column(field).to_pylist()):
-            stone = stones.get((name, str(value)))
+            stone = None if value is None else stones.get((name, str(value)))
             if stone is not None:
                 findings.append(
                     Finding(
@@ -56,7 +62,7 @@ def id_problems(package: Package) -> list[Finding]:
 
 
 def _tombstone_problems(
-    stone: Tombstone, stones: Tombstones, ids: Mapping[str, set[str]]
+    stone: Tombstone, stones: Tombstones, ids: Mapping[str, set[str]], unsure: set[str]
 ) -> list[tuple[str, str, str]]:
     if stone.resource not in ids:
         message = f"{stone.resource!r} is not a resource whose primary key is a single field"
@@ -77,11 +83,11 @@ def _tombstone_problems(
         successor = resolve(stone.resource, stone.id, stones)
     except RedirectCycle as exc:
         return [("redirect-cycle", str(exc), "replaced_by")]
-    if successor is not None and successor not in ids[stone.resource]:
+    if successor is not None and successor not in ids[stone.resource] and stone.resource not in unsure:
         message = f"{stone.id} is renamed to {successor}, which is not an id in {stone.resource}"
         return [("unknown-replacement", message, "replaced_by")]
     return []
 
 
 def _ids(table: Any, field: str) -> set[str]:
-    return {str(v) for v in table.column(field).to_pylist()}
+    return {str(v) for v in table.column(field).to_pylist() if v is not None}

@@ -6,23 +6,27 @@ from typing import Any
 
 from ..core.findings import Finding
 from ..core.package import Package, Table
-from ..core.schema import TableSchema, primary_key
+from ..core.schema import Schema
 
 
 def foreign_key_problems(package: Package) -> list[Finding]:
     findings = []
-    for name, schema in package.schemas.items():
+    for name in package.schemas:
         table = package.tables[name]
-        for fk in schema.get("foreignKeys", []):
-            source = fk["fields"] if isinstance(fk["fields"], list) else [fk["fields"]]
-            ref = fk["reference"]
-            target_name = ref.get("resource") or name
-            target_fields = ref["fields"] if isinstance(ref["fields"], list) else [ref["fields"]]
-            target = package.tables[target_name].data
-            known = set(zip(*(target.column(f).to_pylist() for f in target_fields), strict=True))
+        for fk in package.view(name).foreign_keys:
+            source, target_name, target_fields = fk.fields, fk.resource, fk.reference_fields
+            target = package.tables[target_name]
+            rows = list(zip(*(target.data.column(f).to_pylist() for f in target_fields), strict=True))
+            known = set(rows)
+            # A row whose key cells are unknown may be the one a value refers to: None matches anything.
+            unsure = [
+                tuple(v if target.known(i, f) else None for v, f in zip(row, target_fields, strict=True))
+                for i, row in enumerate(rows)
+                if not target.known(i, *target_fields)
+            ]
             values = zip(*(table.data.column(f).to_pylist() for f in source), strict=True)
             for index, value in enumerate(values):
-                if any(v is None for v in value) or value in known:
+                if any(v is None for v in value) or value in known or _matches(value, unsure):
                     continue
                 findings.append(
                     Finding(
@@ -36,16 +40,13 @@ def foreign_key_problems(package: Package) -> list[Finding]:
     return findings
 
 
-def unique_problems(table: Table, schema: TableSchema) -> list[Finding]:
+def _matches(value: tuple[Any, ...], patterns: list[tuple[Any, ...]]) -> bool:
+    return any(all(p is None or p == v for p, v in zip(pattern, value, strict=True)) for pattern in patterns)
+
+
+def unique_problems(table: Table, schema: Schema) -> list[Finding]:
     findings = []
-    keys = [primary_key(schema)] + [
-        [spec["name"]] for spec in schema["fields"] if spec.get("constraints", {}).get("unique")
-    ]
-    seen_keys: set[tuple[str, ...]] = set()
-    for key in keys:
-        if not key or tuple(key) in seen_keys:
-            continue
-        seen_keys.add(tuple(key))
+    for key in schema.unique_keys():
         first: dict[tuple[Any, ...], int] = {}
         columns = [table.data.column(k).to_pylist() for k in key]
         for index, value in enumerate(zip(*columns, strict=True)):

@@ -7,9 +7,9 @@ The checks against evidence (quotes, values stated in them) are in evidence.py.
 from __future__ import annotations
 
 from functools import cache
-from typing import Any
 
 from ..core.findings import Finding
+from ..core.schema import Field
 from . import quotes as ev
 from .facts import FACTS, RULE, STANDARD, Facts, figure
 
@@ -17,7 +17,7 @@ from .facts import FACTS, RULE, STANDARD, Facts, figure
 def value_problems(facts: Facts) -> list[Finding]:
     findings = []
     for name in FACTS:
-        for spec in facts.package.schemas[name]["fields"]:
+        for spec in facts.package.view(name).fields:
             findings += _standard_problems(facts, name, spec)
             if spec.get(RULE, {}).get("match") == "amount":
                 findings += _amount_problems(facts, name, spec)
@@ -40,51 +40,50 @@ def _codes(standard: str) -> frozenset[str]:
     raise ValueError(f"unknown code list {standard!r}")
 
 
-def _standard_problems(facts: Facts, name: str, spec: dict[str, Any]) -> list[Finding]:
-    if STANDARD not in spec:
+def _standard_problems(facts: Facts, name: str, spec: Field) -> list[Finding]:
+    standard = spec.get(STANDARD)
+    if standard is None:
         return []
-    codes = _codes(spec[STANDARD])
+    codes = _codes(standard)
     findings = []
     for index, row in enumerate(facts.rows[name]):
-        value = row[spec["name"]]
+        value = row[spec.name]
         if value is not None and value not in codes:
             findings.append(
                 Finding(
                     *facts.where(name, index),
                     "unknown-code",
-                    f"{value!r} is not a code of {spec[STANDARD]}",
-                    field=spec["name"],
+                    f"{value!r} is not a code of {standard}",
+                    field=spec.name,
                 )
             )
     return findings
 
 
-def _amount_problems(facts: Facts, name: str, spec: dict[str, Any]) -> list[Finding]:
+def _amount_problems(facts: Facts, name: str, spec: Field) -> list[Finding]:
     findings = []
-    currency = spec[RULE]["currency"]
+    currency = spec.get(RULE)["currency"]
     for index, row in enumerate(facts.rows[name]):
-        value = row[spec["name"]]
+        value = row[spec.name]
         if value is None:
             continue
         where = facts.where(name, index)
         if value <= 0:
             findings.append(
-                Finding(
-                    *where, "non-positive-amount", f"{value} is not a positive amount", field=spec["name"]
-                )
+                Finding(*where, "non-positive-amount", f"{value} is not a positive amount", field=spec.name)
             )
-        if row.get(currency) is None:
+        if row.get(currency) is None and facts.known(name, index, currency):
             findings.append(
-                Finding(*where, "missing-currency", f"{spec['name']} needs a {currency}", field=currency)
+                Finding(*where, "missing-currency", f"{spec.name} needs a {currency}", field=currency)
             )
     return findings
 
 
-def _date_problems(facts: Facts, name: str, spec: dict[str, Any]) -> list[Finding]:
+def _date_problems(facts: Facts, name: str, spec: Field) -> list[Finding]:
     """Valid partial dates whose precision field agrees, and none later than what reports them."""
     findings = []
-    rule = spec[RULE]
-    field_name = spec["name"]
+    rule = spec.get(RULE)
+    field_name = spec.name
     as_of = max((p for p in facts.published.values() if p is not None), default=None)
     for index, row in enumerate(facts.rows[name]):
         if row[field_name] is None:
@@ -95,7 +94,7 @@ def _date_problems(facts: Facts, name: str, spec: dict[str, Any]) -> list[Findin
             findings.append(Finding(*where, "bad-date", reason or "", field=field_name))
             continue
         for companion in (rule["basis"], rule["precision"]):
-            if row.get(companion) is None:
+            if row.get(companion) is None and facts.known(name, index, companion):
                 findings.append(
                     Finding(*where, "missing-value", f"a {field_name} needs a {companion}", field=companion)
                 )
@@ -141,7 +140,7 @@ def _relationship_problems(facts: Facts) -> list[Finding]:
     for index, row in enumerate(facts.rows["contracts"]):
         kind = row["relationship"]
         for needed in needs.get(kind, []):
-            if row[needed] is None:
+            if row[needed] is None and facts.known("contracts", index, needed):
                 findings.append(
                     Finding(
                         *facts.where("contracts", index),
@@ -179,7 +178,8 @@ def _relationship_problems(facts: Facts) -> list[Finding]:
 def _party_problems(facts: Facts) -> list[Finding]:
     findings = []
     for index, row in enumerate(facts.rows["systems"]):
-        if row["vendor_organization_id"] is None and row["operator_organization_id"] is None:
+        parties = ("vendor_organization_id", "operator_organization_id")
+        if all(row[p] is None for p in parties) and facts.known("systems", index, *parties):
             findings.append(
                 Finding(
                     *facts.where("systems", index),

@@ -19,10 +19,12 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from ..core.schema import TableSchema, field_names, primary_key
+from ..core.schema import ForeignKey, TableSchema, field_names, primary_key
 from ..core.versions import Level
 
-# Field properties that change how a cell is read: any change to them is breaking.
+# Field properties that change how a cell is read: any change to them is breaking. These are
+# Table Schema's, not only those our reader follows (core/schema_types.py): other tools read a
+# release too, and an old version may predate the check that refuses the rest.
 READING = (
     "type",
     "itemType",
@@ -221,12 +223,16 @@ def _reading(spec: dict[str, Any]) -> tuple[Any, ...]:
 
 
 def _foreign_keys(schema: TableSchema) -> dict[str, str]:
-    """Each foreign key, by its JSON, described as `fields -> resource(fields)`."""
+    """Each foreign key, by its JSON as written, described as `fields -> resource(fields)`.
+
+    Keyed by the JSON rather than the normalized key: rewriting a key's
+    shorthand is a change a reader of the schema sees, and is reported as one.
+    """
     described = {}
     for fk in schema.get("foreignKeys", []):
-        ref = fk.get("reference", {})
-        target = f"{ref.get('resource') or 'itself'}({_names(ref.get('fields'))})"
-        described[json.dumps(fk, sort_keys=True)] = f"{_names(fk.get('fields'))} -> {target}"
+        key = ForeignKey.from_spec(fk, "")
+        target = f"{'itself' if key.self_reference else key.resource}({', '.join(key.reference_fields)})"
+        described[json.dumps(fk, sort_keys=True)] = f"{', '.join(key.fields)} -> {target}"
     return described
 
 

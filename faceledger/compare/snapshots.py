@@ -28,7 +28,7 @@ from ..core import git
 from ..core.files import safe_path
 from ..core.findings import BuildFailed, Finding
 from ..core.package import DESCRIPTOR
-from ..core.schema import TableSchema, arrow_schema, arrow_type, field_names
+from ..core.schema import Field, Schema, TableSchema, arrow_schema, field_names
 from ..core.versions import VersionError, parse
 
 # Release folders are read from Parquet when they have it: typed, and the fastest to read.
@@ -228,20 +228,20 @@ def read_csv(path: Path, schema: TableSchema, where: str) -> pa.Table:
         raise BuildFailed([Finding(where, 1, "header-mismatch", f"expected the header {','.join(names)}")])
     missing = pa.array(schema.get("missingValues", [""]), pa.string())
     columns = []
-    for spec in schema["fields"]:
-        column = strings.column(spec["name"])
+    for spec in Schema.from_dict(schema, "").fields:
+        column = strings.column(spec.name)
         column = pc.if_else(pc.is_in(column, value_set=missing), pa.scalar(None, pa.string()), column)
         try:
             columns.append(typed(column, spec))
         except pa.ArrowException as exc:
             raise BuildFailed(
-                [Finding(where, None, "bad-value", f"cannot read as {spec.get('type')}: {exc}", spec["name"])]
+                [Finding(where, None, "bad-value", f"cannot read as {spec.type}: {exc}", spec.name)]
             ) from None
     return pa.Table.from_arrays(columns, schema=arrow_schema(schema))
 
 
-def typed(column: pa.ChunkedArray, spec: dict[str, Any]) -> pa.ChunkedArray:
+def typed(column: pa.ChunkedArray, spec: Field) -> pa.ChunkedArray:
     """A column of CSV strings (missing values already null) as its field's Arrow type."""
-    if spec.get("type") == "list":
-        column = pc.split_pattern(column, spec.get("delimiter", ","))
-    return column.cast(arrow_type(spec))
+    if spec.delimiter is not None:
+        column = pc.split_pattern(column, spec.delimiter)
+    return column.cast(spec.arrow_type())

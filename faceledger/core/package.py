@@ -14,11 +14,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from .findings import Finding
+from .schema import Schema, TableSchema
 
 if TYPE_CHECKING:  # annotations only: the loader imports DESCRIPTOR from here and must stay light
     import pyarrow as pa
-
-    from .schema import TableSchema
 
 DESCRIPTOR = "datapackage.json"
 # Resources generated from seeds/; every other resource is curated and read from dataset/.
@@ -37,9 +36,21 @@ class Table:
     data: pa.Table
     path: str = ""
     lines: list[int] = field(default_factory=list)
+    # Cells a finding has already reported (a bad value; every cell of a row that could not be
+    # read), by row index. They are null in `data`, but unknown rather than empty: a check
+    # that needs one says nothing, so that one bad cell is one finding, not one per consequence.
+    unknown: dict[int, frozenset[str]] = field(default_factory=dict)
 
     def line(self, index: int) -> int | None:
         return self.lines[index] if index < len(self.lines) else None
+
+    def known(self, index: int, *names: str) -> bool:
+        """Whether the row's cells in `names` were all read."""
+        return self.unknown.get(index, frozenset()).isdisjoint(names)
+
+    def unsure(self, *names: str) -> bool:
+        """Whether any row's cell in `names` is unknown."""
+        return any(not cells.isdisjoint(names) for cells in self.unknown.values())
 
 
 @dataclass
@@ -51,6 +62,15 @@ class Package:
     # The text each document can be quoted from (title, excerpt, body), by document_id.
     texts: dict[str, str] = field(default_factory=dict)
     findings: list[Finding] = field(default_factory=list)
+    _views: dict[str, Schema] = field(default_factory=dict, repr=False, compare=False)
+
+    def view(self, name: str) -> Schema:
+        """The typed view of a resource's Table Schema, built once; `schemas` keeps the JSON as written."""
+        raw = self.schemas[name]
+        view = self._views.get(name)
+        if view is None or view.raw is not raw:
+            view = self._views[name] = Schema.from_dict(raw, name)
+        return view
 
     @property
     def version(self) -> str:

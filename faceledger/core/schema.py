@@ -2,16 +2,36 @@
 
 Nothing else in the code names a field list; Arrow types, CSV parsing, the
 exporters and the data dictionary are all derived from the JSON in schema/.
+`Schema` is the typed view of one Table Schema: fields, keys and foreign keys
+read once, with Table Schema's shorthands (a key written as one name, a
+foreign key to its own resource written without one) resolved here so no
+caller handles them again. The JSON itself stays the published form.
+
+pyarrow is imported by the methods that return Arrow types only: joins.py
+reads foreign keys from here on behalf of `import faceledger`, which stays light.
 """
 
 from __future__ import annotations
 
 import json
 from collections.abc import Mapping
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import pyarrow as pa
+from .schema_types import (
+    COMPARED,
+    DEFAULT_DELIMITER,
+    DEFAULT_FORMAT,
+    DEFAULT_TYPE,
+    TYPES,
+    FieldType,
+    Parser,
+    comparable,
+)
+
+if TYPE_CHECKING:
+    import pyarrow as pa
 
 TableSchema = Mapping[str, Any]
 
@@ -22,41 +42,208 @@ def read_json(path: Path) -> dict[str, Any]:
     return json.loads(path.read_text(encoding="utf-8"))
 
 
-def arrow_type(field: Mapping[str, Any]) -> pa.DataType:
-    kind = field.get("type", "string")
-    if kind == "list":
-        return pa.list_(arrow_type({"type": field.get("itemType", "string")}))
-    try:
-        return _ARROW_TYPES[kind]
-    except KeyError:
-        raise ValueError(f"field {field.get('name')!r}: type {kind!r} is not supported") from None
+def names(value: Any) -> tuple[str, ...]:
+    """Field names as Table Schema writes them in keys: one name, or a list of them (else none)."""
+    if isinstance(value, str):
+        return (value,)
+    if isinstance(value, list) and all(isinstance(v, str) for v in value):
+        return tuple(value)
+    return ()
 
 
-_ARROW_TYPES: dict[str, pa.DataType] = {
-    "string": pa.string(),
-    "integer": pa.int64(),
-    "number": pa.float64(),
-    "boolean": pa.bool_(),
-    "date": pa.date32(),
-    "datetime": pa.timestamp("ms", tz="UTC"),
-    "year": pa.int32(),
-}
+@dataclass(frozen=True)
+class Field:
+    name: str
+    type: str
+    item_type: str | None
+    delimiter: str | None
+    format: str
+    description: str
+    required: bool
+    unique: bool
+    constraints: Mapping[str, Any] = field(hash=False)
+    raw: Mapping[str, Any] = field(hash=False, repr=False)
+
+    @classmethod
+    def from_spec(cls, spec: Mapping[str, Any]) -> Field:
+        kind = spec.get("type", DEFAULT_TYPE)
+        listed = kind in TYPES and TYPES[kind].items
+        # Checked schemas have an object here; a version read for a diff may not, and is not held to it.
+        rules = spec.get("constraints", {})
+        rules = rules if isinstance(rules, Mapping) else {}
+        return cls(
+            name=spec["name"],
+            type=kind,
+            item_type=spec.get("itemType", DEFAULT_TYPE) if listed else None,
+            delimiter=spec.get("delimiter", DEFAULT_DELIMITER) if listed else None,
+            format=spec.get("format", DEFAULT_FORMAT),
+            description=spec.get("description", ""),
+            required=bool(rules.get("required", False)),
+            unique=bool(rules.get("unique", False)),
+            constraints=rules,
+            raw=spec,
+        )
+
+    def get(self, key: str, default: Any = None) -> Any:
+        """A key of the field as written, such as an `x-faceledger-*` annotation."""
+        return self.raw.get(key, default)
+
+    @property
+    def kind(self) -> FieldType:
+        try:
+            return TYPES[self.type]
+        except KeyError:
+            raise ValueError(f"field {self.name!r}: type {self.type!r} is not supported") from None
+
+    @property
+    def item_kind(self) -> FieldType:
+        """The type each value is read as: the item type of a list, else the field's own."""
+        if self.item_type is None:
+            return self.kind
+        item = TYPES.get(self.item_type)
+        if item is None or item.items:
+            raise ValueError(f"field {self.name!r}: itemType {self.item_type!r} is not supported")
+        return item
+
+    def accepted_constraints(self) -> frozenset[str]:
+        if self.item_type is None:
+            return self.kind.constraints
+        return self.kind.constraints | (self.item_kind.constraints - {"unique"})
+
+    def arrow_type(self) -> pa.DataType:
+        import pyarrow as pa
+
+        if self.item_type is None:
+            return self.kind.arrow(pa)
+        return self.kind.arrow(pa, self.item_kind.arrow(pa))
+
+    def arrow_field(self) -> pa.Field:
+        import pyarrow as pa
+
+        meta = {"description": self.description}
+        return pa.field(self.name, self.arrow_type(), nullable=not self.required, metadata=meta)
+
+    def item_parser(self) -> Parser:
+        """The parser of one value: a list's item, or the whole cell."""
+        if self.item_type is not None:
+            parse = self.item_kind.formats[DEFAULT_FORMAT]
+        else:
+            parse = self.kind.formats.get(self.format)
+        if parse is None:
+            raise ValueError(f"field {self.name!r}: format {self.format!r} is not supported")
+        return parse
+
+    def parser(self) -> Parser:
+        """The parser of a cell: ValueError says why a cell is not a value of this field."""
+        item = self.item_parser()
+        if self.item_type is None:
+            return item
+        delimiter = self.delimiter or DEFAULT_DELIMITER
+        return lambda cell: [item(part) for part in cell.split(delimiter)]
+
+    def comparable(self, value: Any) -> bool:
+        """Whether a bound or enum entry of this field can be compared with its values."""
+        return comparable(value, self.item_parser(), self.item_kind.json_values)
+
+    def bound(self, key: str) -> Any:
+        """Constraint `key` as the field's values are compared with it (text bounds parsed as cells)."""
+        value = self.constraints[key]
+        if key not in COMPARED:
+            return value
+        parse = self.item_parser()
+
+        def read(entry: Any) -> Any:
+            return parse(entry) if isinstance(entry, str) else entry
+
+        return [read(v) for v in value] if key == "enum" else read(value)
+
+
+@dataclass(frozen=True)
+class ForeignKey:
+    """`fields` of a row refer to `reference_fields` of a row of `resource`."""
+
+    fields: tuple[str, ...]
+    resource: str
+    reference_fields: tuple[str, ...]
+    # Written without a resource: a row refers to another row of the same table.
+    self_reference: bool
+    raw: Mapping[str, Any] = field(hash=False, repr=False, compare=False)
+
+    @classmethod
+    def from_spec(cls, spec: Mapping[str, Any], own: str) -> ForeignKey:
+        reference = spec.get("reference") or {}
+        target = reference.get("resource") or ""
+        return cls(
+            fields=names(spec.get("fields")),
+            resource=target or own,
+            reference_fields=names(reference.get("fields")),
+            self_reference=not target,
+            raw=spec,
+        )
+
+
+@dataclass(frozen=True)
+class Schema:
+    """The typed view of one resource's Table Schema; `raw` is the JSON it was read from."""
+
+    resource: str
+    fields: tuple[Field, ...]
+    primary_key: tuple[str, ...]
+    foreign_keys: tuple[ForeignKey, ...]
+    missing_values: tuple[str, ...]
+    description: str
+    raw: Mapping[str, Any] = field(hash=False, repr=False, compare=False)
+
+    @classmethod
+    def from_dict(cls, raw: TableSchema, resource: str) -> Schema:
+        return cls(
+            resource=resource,
+            fields=tuple(Field.from_spec(spec) for spec in raw["fields"]),
+            primary_key=names(raw.get("primaryKey")),
+            foreign_keys=tuple(ForeignKey.from_spec(fk, resource) for fk in raw.get("foreignKeys", [])),
+            missing_values=tuple(raw.get("missingValues", [""])),
+            description=raw.get("description", ""),
+            raw=raw,
+        )
+
+    @property
+    def field_names(self) -> list[str]:
+        return [f.name for f in self.fields]
+
+    def field(self, name: str) -> Field:
+        for spec in self.fields:
+            if spec.name == name:
+                return spec
+        raise KeyError(f"{self.resource} has no field {name!r}")
+
+    def arrow_schema(self, description: str | None = None) -> pa.Schema:
+        import pyarrow as pa
+
+        meta = {"description": description or self.description}
+        return pa.schema([f.arrow_field() for f in self.fields], metadata=meta)
+
+    def unique_keys(self) -> list[tuple[str, ...]]:
+        """The primary key and each unique field: the field sets no two rows share values of."""
+        keys = [self.primary_key] if self.primary_key else []
+        keys += [(f.name,) for f in self.fields if f.unique and (f.name,) != self.primary_key]
+        return keys
+
+    def reference(self, field_name: str) -> ForeignKey | None:
+        """The foreign key made of `field_name` alone, if one is declared."""
+        return next((fk for fk in self.foreign_keys if fk.fields == (field_name,)), None)
+
+
+def arrow_type(spec: Mapping[str, Any]) -> pa.DataType:
+    return Field.from_spec(spec).arrow_type()
 
 
 def arrow_schema(schema: TableSchema, description: str | None = None) -> pa.Schema:
-    fields = []
-    for field in schema["fields"]:
-        required = field.get("constraints", {}).get("required", False)
-        meta = {"description": field.get("description", "")}
-        fields.append(pa.field(field["name"], arrow_type(field), nullable=not required, metadata=meta))
-    meta = {"description": description or schema.get("description", "")}
-    return pa.schema(fields, metadata=meta)
+    return Schema.from_dict(schema, "").arrow_schema(description)
 
 
 def field_names(schema: TableSchema) -> list[str]:
-    return [field["name"] for field in schema["fields"]]
+    return [spec["name"] for spec in schema["fields"]]
 
 
 def primary_key(schema: TableSchema) -> list[str]:
-    key = schema.get("primaryKey", [])
-    return [key] if isinstance(key, str) else list(key)
+    return list(names(schema.get("primaryKey")))

@@ -13,7 +13,7 @@ rows keyed by several fields (links between ids) follow the ids they join.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from typing import Any
 
 from .schema import TableSchema, primary_key
@@ -24,6 +24,8 @@ REMOVED, RENAMED = "removed", "renamed"
 
 @dataclass(frozen=True)
 class Tombstone:
+    """A row of the tombstones resource: one attribute per field of its Table Schema, by name."""
+
     resource: str
     id: str
     status: str
@@ -33,6 +35,7 @@ class Tombstone:
 
 
 Tombstones = Mapping[tuple[str, str], Tombstone]
+FIELDS = tuple(f.name for f in fields(Tombstone))
 
 
 def id_field(schema: TableSchema) -> str | None:
@@ -46,15 +49,9 @@ def tombstone_rows(rows: Any) -> list[Tombstone]:
     if rows is None:
         return []
     records: Iterable[Mapping[str, Any]] = rows.to_pylist() if hasattr(rows, "to_pylist") else rows
+    # An empty cell is a missing value, as CSV writes it; ids are text whatever a file typed them as.
     return [
-        Tombstone(
-            str(row["resource"]),
-            str(row["id"]),
-            str(row["status"]),
-            None if row.get("replaced_by") in (None, "") else str(row["replaced_by"]),
-            str(row.get("last_version") or ""),
-            str(row.get("reason") or ""),
-        )
+        Tombstone(**{name: None if row.get(name) in (None, "") else str(row[name]) for name in FIELDS})
         for row in records
     ]
 

@@ -7,8 +7,9 @@ from pathlib import Path
 from typing import Any
 
 from ..core.findings import Finding
-from ..core.package import DESCRIPTOR
-from ..core.schema import arrow_type, primary_key, read_json
+from ..core.package import DESCRIPTOR, Package
+from ..core.schema import Field, ForeignKey, names, read_json
+from ..core.schema_types import CONSTRAINTS, EXTENSION_PREFIX, FIELD_KEYWORDS, SCHEMA_KEYWORDS
 
 
 def read_descriptor(root: Path) -> tuple[dict[str, Any] | None, list[Finding]]:
@@ -40,34 +41,122 @@ def read_descriptor(root: Path) -> tuple[dict[str, Any] | None, list[Finding]]:
     return (None if findings else descriptor), findings
 
 
-def check_schema(name: str, rel: str, schema: Any, names: set[str]) -> list[Finding]:
-    """Structural problems in a Table Schema that would make reading it fail."""
+def check_schema(rel: str, schema: Any, resources: set[str]) -> list[Finding]:
+    """Problems in a Table Schema that would make reading it fail, or read it otherwise than it says."""
     if not isinstance(schema, dict) or not isinstance(schema.get("fields"), list):
         return [Finding(rel, None, "invalid-schema", "a Table Schema needs a fields list")]
-    findings = []
-    fields = set()
+    findings = [
+        Finding(rel, None, "invalid-schema", f"{key!r} is not a Table Schema property the reader follows")
+        for key in schema
+        if key not in SCHEMA_KEYWORDS and not _extension(key)
+    ]
+    fields: set[str] = set()
     for spec in schema["fields"]:
-        if not isinstance(spec, dict) or "name" not in spec:
+        if not isinstance(spec, dict) or not isinstance(spec.get("name"), str):
             findings.append(Finding(rel, None, "invalid-schema", "every field needs a name"))
             continue
+        if spec["name"] in fields:
+            findings.append(
+                Finding(rel, None, "invalid-schema", "two fields have this name", field=spec["name"])
+            )
         fields.add(spec["name"])
-        try:
-            arrow_type(spec)
-        except ValueError as exc:
-            findings.append(Finding(rel, None, "invalid-schema", str(exc), field=spec["name"]))
+        findings += [
+            Finding(rel, None, "invalid-schema", problem, field=spec["name"])
+            for problem in field_problems(spec)
+        ]
         if not spec.get("description"):
             findings.append(
                 Finding(
                     rel, None, "undocumented-field", "every field needs a description", field=spec["name"]
                 )
             )
-    for key in primary_key(schema):
+    if "primaryKey" in schema and not names(schema["primaryKey"]):
+        findings.append(Finding(rel, None, "invalid-schema", "primaryKey must name a field or list fields"))
+    for key in names(schema.get("primaryKey")):
         if key not in fields:
             findings.append(Finding(rel, None, "invalid-schema", f"primary key field {key!r} is not a field"))
-    for fk in schema.get("foreignKeys", []):
-        target = fk.get("reference", {}).get("resource") or name
-        if target not in names:
-            findings.append(
-                Finding(rel, None, "invalid-schema", f"foreign key refers to unknown resource {target!r}")
-            )
+    missing = schema.get("missingValues", [""])
+    if not isinstance(missing, list) or not all(isinstance(m, str) for m in missing):
+        findings.append(Finding(rel, None, "invalid-schema", "missingValues must be a list of strings"))
+    foreign_keys = schema.get("foreignKeys", [])
+    if not isinstance(foreign_keys, list):
+        foreign_keys = [foreign_keys]
+    for fk in foreign_keys:
+        findings += [
+            Finding(rel, None, "invalid-schema", problem)
+            for problem in _foreign_key_problems(fk, fields, resources)
+        ]
     return findings
+
+
+def field_problems(spec: dict[str, Any]) -> list[str]:
+    """Why the reader cannot follow a field as its spec says: an unknown type, format, keyword or constraint."""
+    rules = spec.get("constraints", {})
+    if not isinstance(rules, dict):
+        return ["constraints must be an object"]
+    field = Field.from_spec(spec)
+    try:
+        kind, _item = field.kind, field.item_kind
+    except ValueError as exc:
+        return [str(exc)]
+    label = f"{field.type} fields" if field.item_type is None else f"lists of {field.item_type}"
+    problems = [
+        f"{key!r} is not a property the reader follows for {label}: it would be ignored"
+        for key in spec
+        if key not in FIELD_KEYWORDS | kind.keywords and not _extension(key)
+    ]
+    readable = isinstance(field.format, str) and field.format in kind.formats
+    if not readable:
+        formats = ", ".join(sorted(kind.formats))
+        problems.append(f"format {field.format!r} is not read for {label} (formats read: {formats})")
+    if field.item_type is not None and not (isinstance(field.delimiter, str) and field.delimiter):
+        problems.append("delimiter must be a non-empty string")
+    accepted = field.accepted_constraints()
+    for key, value in rules.items():
+        if key not in accepted:
+            problems.append(f"constraint {key!r} is not enforced for {label}: it would be ignored")
+        elif readable and not CONSTRAINTS[key].usable(value, field.comparable):
+            problems.append(f"constraint {key!r} cannot be {value!r} for {label}")
+    return problems
+
+
+def _foreign_key_problems(fk: Any, fields: set[str], resources: set[str]) -> list[str]:
+    reference = fk.get("reference") if isinstance(fk, dict) else None
+    if not isinstance(reference, dict) or not names(fk.get("fields")):
+        return ["a foreign key needs fields and a reference"]
+    view = ForeignKey.from_spec(fk, "")
+    problems = [f"foreign key field {f!r} is not a field" for f in view.fields if f not in fields]
+    if len(view.reference_fields) != len(view.fields):
+        problems.append(f"foreign key {', '.join(view.fields)} needs as many reference fields as fields")
+    if view.self_reference:
+        problems += [
+            f"foreign key reference field {f!r} is not a field"
+            for f in view.reference_fields
+            if f not in fields
+        ]
+    elif view.resource not in resources:
+        problems.append(f"foreign key refers to unknown resource {view.resource!r}")
+    return problems
+
+
+def reference_problems(package: Package) -> list[Finding]:
+    """Foreign keys to fields their resource does not have (each schema alone cannot tell)."""
+    findings = []
+    for resource in package.resources:
+        for fk in package.view(resource["name"]).foreign_keys:
+            target = package.view(fk.resource).field_names
+            findings += [
+                Finding(
+                    resource["schema"],
+                    None,
+                    "invalid-schema",
+                    f"{fk.resource} has no field {f!r} to refer to",
+                )
+                for f in fk.reference_fields
+                if f not in target
+            ]
+    return findings
+
+
+def _extension(key: str) -> bool:
+    return key.startswith(EXTENSION_PREFIX)

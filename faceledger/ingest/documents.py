@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -67,8 +68,15 @@ def parse_timestamp(value: Any) -> tuple[datetime | None, str | None]:
     return stamp.astimezone(UTC).replace(microsecond=0), None
 
 
-def build_documents(root: Path, track: Track | None = None) -> Documents:
-    """Every seed normalized; `track` wraps the seed loop to show progress."""
+def build_documents(
+    root: Path, track: Track | None = None, columns: Sequence[str] | None = None
+) -> Documents:
+    """Every seed normalized; `track` wraps the seed loop to show progress.
+
+    Each row sets the fields it has a value for; `columns` (the documents
+    schema's fields) are the fields every row then has, null where unset.
+    Without it, as for a bare folder of seeds, rows share the fields any row sets.
+    """
     out = Documents()
     seeds: list[Seed] = []
     paths = seed_paths(root / "seeds")
@@ -107,7 +115,9 @@ def build_documents(root: Path, track: Track | None = None) -> Documents:
             continue
         _add_related(seed, source_id, by_id, by_url, related_rows, out)
 
-    out.rows = sorted([*by_id.values(), *related_rows.values()], key=lambda r: r["document_id"])
+    rows = [*by_id.values(), *related_rows.values()]
+    names = list(columns) if columns is not None else list(dict.fromkeys(k for row in rows for k in row))
+    out.rows = sorted(({**dict.fromkeys(names), **row} for row in rows), key=lambda r: r["document_id"])
     out.links.sort(key=lambda r: (r["document_id"], r["related_document_id"]))
     return out
 
@@ -139,12 +149,7 @@ def _seed_row(root: Path, seed: Seed, out: Documents) -> dict[str, Any] | None:
         "document_id": document_id_of(seed),
         "title": text.clean(title),
         "excerpt": _text_value(meta, "excerpt", bad),
-        "publisher": None,
-        "publisher_domain": None,
-        "published_at": None,
-        "url": None,
         "topics": _topics(meta.get("topics"), lambda m: bad("topics", m)),
-        "word_count": 0,
         "content_sha256": seed.sha256,
         "seed_path": seed.path,
         "source_format": seed.source_format,
@@ -241,7 +246,7 @@ def _apply_sidecar(root: Path, seed: Seed, row: dict[str, Any], out: Documents) 
             else:
                 row[key] = value
     for key in EXPECTED_FIELDS:
-        if row[key] is None:
+        if row.get(key) is None:
             out.findings.append(
                 Finding(
                     seed.path,
@@ -381,10 +386,7 @@ def _add_related(
             "publisher_domain": _domain(provider.get("domain")),
             "published_at": published,
             "url": url,
-            "topics": None,
             "word_count": text.word_count(title, excerpt),
-            "content_sha256": None,
-            "seed_path": None,
             "source_format": "related",
         }
         out.texts[target] = "\n".join(p for p in (title, excerpt) if p)

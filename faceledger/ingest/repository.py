@@ -12,7 +12,7 @@ from pathlib import Path
 from ..core.findings import Finding
 from ..core.package import DERIVED, Package, Track
 from ..core.schema import read_json
-from .descriptor import check_schema, read_descriptor
+from .descriptor import check_schema, read_descriptor, reference_problems
 from .documents import build_documents
 from .tables import read_csv, table_from_rows
 
@@ -39,19 +39,25 @@ def read_repository(root: Path, track: Track | None = None) -> Package:
         except json.JSONDecodeError as exc:
             package.findings.append(Finding(rel, exc.lineno, "invalid-json", exc.msg))
             continue
-        problems = check_schema(resource["name"], rel, schema, names)
+        problems = check_schema(rel, schema, names)
         package.findings += problems
         if not any(p.severity == "error" for p in problems):
             package.schemas[resource["name"]] = schema
     if len(package.schemas) < len(names):
         return package
+    problems = reference_problems(package)
+    if problems:
+        package.findings += problems
+        return package
 
-    documents = build_documents(root, track=track)
+    columns = package.view("documents").field_names if "documents" in package.schemas else None
+    documents = build_documents(root, track=track, columns=columns)
     package.findings += documents.findings
     package.texts = documents.texts
     rows = {"documents": documents.rows, "document_links": documents.links}
     for resource in package.resources:
-        name, schema = resource["name"], package.schemas[resource["name"]]
+        name = resource["name"]
+        schema = package.view(name)
         if name in DERIVED:
             package.tables[name] = table_from_rows(name, rows[name], schema, resource["path"])
         else:

@@ -1,18 +1,18 @@
-"""Typed tables: CSV read with a Table Schema into Arrow, every bad cell a finding.
+"""Typed tables: CSV read with a Table Schema into Arrow, every bad cell one finding.
 
 pyarrow's typed CSV reader stops at the first bad cell, and frictionless is
 slow and reports rows rather than file lines, so curated files are read here:
-each cell is converted by its field's type and constraints, and each problem
-names the file line it sits on.
+each cell is converted by its field's type and constraints, and each bad cell
+is one finding naming the file line it sits on. Its row is kept, the cell null
+and listed in Table.unknown, so that the checks after reading do not report
+again, as a dangling key or a fact without evidence, what it already reported.
 """
 
 from __future__ import annotations
 
 import csv
 import io
-import re
-from collections.abc import Callable, Mapping
-from datetime import UTC, date, datetime
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -20,95 +20,29 @@ import pyarrow as pa
 
 from ..core.findings import Finding
 from ..core.package import Table
-from ..core.schema import TableSchema, arrow_schema, field_names
+from ..core.schema import Field, Schema, TableSchema
+from ..core.schema_types import CONSTRAINTS, DEFAULT_FORMAT
 
 
-def _parse_integer(cell: str) -> int:
-    if not re.fullmatch(r"[-+]?[0-9]+", cell):
-        raise ValueError("not a whole number")
-    return int(cell)
-
-
-def _parse_number(cell: str) -> float:
-    if not re.fullmatch(r"[-+]?(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][-+]?[0-9]+)?", cell):
-        raise ValueError("not a number (write digits with a '.' for decimals, no separators)")
-    return float(cell)
-
-
-def _parse_boolean(cell: str) -> bool:
-    if cell in ("true", "True", "TRUE", "1"):
-        return True
-    if cell in ("false", "False", "FALSE", "0"):
-        return False
-    raise ValueError("not true or false")
-
-
-def _parse_date(cell: str) -> date:
-    if not re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", cell):
-        raise ValueError("not a date in YYYY-MM-DD form")
-    return date.fromisoformat(cell)
-
-
-def _parse_datetime(cell: str) -> datetime:
-    stamp = datetime.fromisoformat(cell)
-    if stamp.tzinfo is None:
-        raise ValueError("a date and time needs a time zone (end it with Z for UTC)")
-    return stamp.astimezone(UTC)
-
-
-def _parse_year(cell: str) -> int:
-    if not re.fullmatch(r"[0-9]{4}", cell):
-        raise ValueError("not a four-digit year")
-    return int(cell)
-
-
-_PARSERS: dict[str, Callable[[str], Any]] = {
-    "string": str,
-    "integer": _parse_integer,
-    "number": _parse_number,
-    "boolean": _parse_boolean,
-    "date": _parse_date,
-    "datetime": _parse_datetime,
-    "year": _parse_year,
-}
-
-
-def cell_parser(spec: Mapping[str, Any]) -> Callable[[str], Any]:
-    kind = spec.get("type", "string")
-    if kind == "list":
-        item = _PARSERS[spec.get("itemType", "string")]
-        delimiter = spec.get("delimiter", ",")
-        return lambda cell: [item(part) for part in cell.split(delimiter)]
-    return _PARSERS[kind]
-
-
-def constraint_problems(spec: Mapping[str, Any], value: Any) -> list[str]:
+def constraint_problems(field: Field, value: Any) -> list[str]:
     """Why `value` breaks its field's constraints (uniqueness is checked per table)."""
-    rules = spec.get("constraints", {})
-    problems = []
-    values = value if isinstance(value, list) else [value]
-    for item in values:
-        if isinstance(item, str):
-            if "pattern" in rules and not re.fullmatch(rules["pattern"], item):
-                problems.append(f"{item!r} does not match the pattern {rules['pattern']}")
-            if "minLength" in rules and len(item) < rules["minLength"]:
-                problems.append(f"{item!r} is shorter than {rules['minLength']} characters")
-            if "maxLength" in rules and len(item) > rules["maxLength"]:
-                problems.append(f"{item!r} is longer than {rules['maxLength']} characters")
-        if "enum" in rules and item not in rules["enum"]:
-            problems.append(f"{item!r} is not one of: {', '.join(map(str, rules['enum']))}")
-        if "minimum" in rules and item < _bound(spec, rules["minimum"]):
-            problems.append(f"{item!r} is less than the minimum {rules['minimum']}")
-        if "maximum" in rules and item > _bound(spec, rules["maximum"]):
-            problems.append(f"{item!r} is more than the maximum {rules['maximum']}")
-    return problems
+    tests = [
+        (rule.broken, field.bound(key), field.constraints[key])
+        for key, rule in CONSTRAINTS.items()
+        if rule.broken is not None and key in field.constraints
+    ]
+    return [
+        problem
+        for item in (value if isinstance(value, list) else [value])
+        for broken, bound, written in tests
+        if (problem := broken(item, bound, written))
+    ]
 
 
-def _bound(spec: Mapping[str, Any], bound: Any) -> Any:
-    return cell_parser(spec)(bound) if isinstance(bound, str) else bound
-
-
-def read_csv(name: str, path: Path, rel: str, schema: TableSchema) -> tuple[Table | None, list[Finding]]:
+def read_csv(
+    name: str, path: Path, rel: str, schema: Schema | TableSchema
+) -> tuple[Table | None, list[Finding]]:
+    view = schema if isinstance(schema, Schema) else Schema.from_dict(schema, name)
     try:
         content = path.read_bytes().decode("utf-8-sig")
     except FileNotFoundError:
@@ -117,7 +51,7 @@ def read_csv(name: str, path: Path, rel: str, schema: TableSchema) -> tuple[Tabl
         return None, [Finding(rel, None, "not-utf8", f"byte {exc.start} is not valid UTF-8")]
     reader = csv.reader(io.StringIO(content, newline=""), strict=True)
     findings: list[Finding] = []
-    expected = field_names(schema)
+    expected = view.field_names
     try:
         header = next(reader, None)
     except csv.Error as exc:
@@ -138,11 +72,13 @@ def read_csv(name: str, path: Path, rel: str, schema: TableSchema) -> tuple[Tabl
             Finding(rel, 1, "header-mismatch", f"{'; '.join(detail)}; expected {','.join(expected)}")
         ]
 
-    specs = schema["fields"]
-    parsers = [cell_parser(spec) for spec in specs]
-    missing_values = set(schema.get("missingValues", [""]))
-    columns: list[list[Any]] = [[] for _ in specs]
+    specs = view.fields
+    parsers = [spec.parser() for spec in specs]
+    missing_values = set(view.missing_values)
+    every = frozenset(view.field_names)
+    rows: list[list[Any]] = []
     lines: list[int] = []
+    unknown: dict[int, frozenset[str]] = {}
     while True:
         start = reader.line_num + 1
         try:
@@ -151,6 +87,10 @@ def read_csv(name: str, path: Path, rel: str, schema: TableSchema) -> tuple[Tabl
             break
         except csv.Error as exc:
             findings.append(Finding(rel, reader.line_num, "malformed-csv", str(exc)))
+            # What follows the break is unread: one row of unknown cells stands for it.
+            unknown[len(rows)] = every
+            rows.append([None] * len(specs))
+            lines.append(reader.line_num)
             break
         if not cells:
             continue
@@ -158,42 +98,44 @@ def read_csv(name: str, path: Path, rel: str, schema: TableSchema) -> tuple[Tabl
             findings.append(
                 Finding(rel, start, "malformed-row", f"{len(cells)} cells where the header has {len(specs)}")
             )
+            # Which cell is which cannot be told, so the row is kept with every cell unknown.
+            unknown[len(rows)] = every
+            rows.append([None] * len(specs))
+            lines.append(start)
             continue
-        row, ok = [], True
+        row, bad = [], []
         for spec, parse, cell in zip(specs, parsers, cells, strict=True):
             value, problems = _convert(spec, parse, cell, missing_values)
-            for problem in problems:
-                findings.append(Finding(rel, start, "bad-value", problem, field=spec["name"]))
-                ok = False
+            if problems:
+                findings.append(Finding(rel, start, "bad-value", "; ".join(problems), field=spec.name))
+                bad.append(spec.name)
             row.append(value)
-        if ok:
-            for column, value in zip(columns, row, strict=True):
-                column.append(value)
-            lines.append(start)
-    arrays = {spec["name"]: col for spec, col in zip(specs, columns, strict=True)}
-    data = pa.Table.from_pydict(arrays, schema=arrow_schema(schema))
-    return Table(name, data, rel, lines), findings
+        if bad:
+            unknown[len(rows)] = frozenset(bad)
+        rows.append(row)
+        lines.append(start)
+    arrays = {spec.name: [row[i] for row in rows] for i, spec in enumerate(specs)}
+    data = pa.Table.from_pydict(arrays, schema=view.arrow_schema())
+    return Table(name, data, rel, lines, unknown), findings
 
 
-def _convert(
-    spec: Mapping[str, Any], parse: Callable[[str], Any], cell: str, missing: set[str]
-) -> tuple[Any, list[str]]:
+def _convert(spec: Field, parse: Callable[[str], Any], cell: str, missing: set[str]) -> tuple[Any, list[str]]:
     if cell in missing:
-        if spec.get("constraints", {}).get("required"):
-            return None, ["a value is required"]
-        return None, []
+        return None, ["a value is required"] if spec.required else []
     try:
         value = parse(cell)
     except ValueError as exc:
-        return None, [f"{cell!r} is {spec.get('type', 'string')}-typed: {exc}"]
-    return value, constraint_problems(spec, value)
+        kind = spec.type if spec.format == DEFAULT_FORMAT else f"{spec.type} ({spec.format})"
+        return None, [f"{cell!r} is {kind}-typed: {exc}"]
+    problems = constraint_problems(spec, value)
+    return (None if problems else value), problems
 
 
-def table_from_rows(name: str, rows: list[dict[str, Any]], schema: TableSchema, path: str = "") -> Table:
+def table_from_rows(name: str, rows: list[dict[str, Any]], schema: Schema, path: str = "") -> Table:
     """An Arrow table from rows that must carry exactly the schema's fields."""
-    names = field_names(schema)
+    names = schema.field_names
     for row in rows:
         if list(row) != names and set(row) != set(names):
             raise ValueError(f"{name}: row fields {sorted(row)} differ from the schema's {names}")
     columns = {n: [row[n] for row in rows] for n in names}
-    return Table(name, pa.Table.from_pydict(columns, schema=arrow_schema(schema)), path)
+    return Table(name, pa.Table.from_pydict(columns, schema=schema.arrow_schema()), path)

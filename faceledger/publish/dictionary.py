@@ -9,23 +9,21 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from ..core.schema import TableSchema, primary_key
+from ..core.schema import Field, Schema, TableSchema
 
 PATH = "docs/data-dictionary.md"
 
 
-def _type(spec: Mapping[str, Any]) -> str:
-    if spec.get("type") == "list":
-        return f"list of {spec.get('itemType', 'string')}"
-    return str(spec.get("type", "string"))
+def _type(spec: Field) -> str:
+    return spec.type if spec.item_type is None else f"list of {spec.item_type}"
 
 
-def _rules(spec: Mapping[str, Any]) -> str:
-    rules = spec.get("constraints", {})
+def _rules(spec: Field) -> str:
+    rules = spec.constraints
     parts = []
-    if rules.get("required"):
+    if spec.required:
         parts.append("required")
-    if rules.get("unique"):
+    if spec.unique:
         parts.append("unique")
     if "enum" in rules:
         parts.append("one of " + ", ".join(f"`{v}`" for v in rules["enum"]))
@@ -56,21 +54,19 @@ def render(descriptor: Mapping[str, Any], schemas: Mapping[str, TableSchema]) ->
     ]
     for resource in descriptor.get("resources", []):
         name = resource["name"]
-        schema = schemas[name]
+        schema = Schema.from_dict(schemas[name], name)
         lines += [f"## `{name}`", ""]
         if resource.get("title"):
-            lines += [f"**{resource['title']}.** {schema.get('description', '')}", ""]
-        lines += [f"Primary key: {', '.join(f'`{k}`' for k in primary_key(schema))}."]
-        for fk in schema.get("foreignKeys", []):
-            fields = fk["fields"] if isinstance(fk["fields"], list) else [fk["fields"]]
-            ref = fk["reference"]
-            target = ref.get("resource") or name
-            target_fields = ref["fields"] if isinstance(ref["fields"], list) else [ref["fields"]]
-            lines.append(f"`{', '.join(fields)}` refers to `{target}.{', '.join(target_fields)}`.")
-        lines += ["", "| field | type | rules | description |", "|---|---|---|---|"]
-        for spec in schema["fields"]:
+            lines += [f"**{resource['title']}.** {schema.description}", ""]
+        lines += [f"Primary key: {', '.join(f'`{k}`' for k in schema.primary_key)}."]
+        for fk in schema.foreign_keys:
             lines.append(
-                f"| `{spec['name']}` | {_type(spec)} | {_cell(_rules(spec))} | {_cell(spec.get('description', ''))} |"
+                f"`{', '.join(fk.fields)}` refers to `{fk.resource}.{', '.join(fk.reference_fields)}`."
+            )
+        lines += ["", "| field | type | rules | description |", "|---|---|---|---|"]
+        for spec in schema.fields:
+            lines.append(
+                f"| `{spec.name}` | {_type(spec)} | {_cell(_rules(spec))} | {_cell(spec.description)} |"
             )
         lines.append("")
     return "\n".join(lines)

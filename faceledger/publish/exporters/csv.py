@@ -15,15 +15,15 @@ from typing import Any
 
 import pyarrow as pa
 
-from ...core.schema import DATETIME_FORMAT, TableSchema
+from ...core.schema import DATETIME_FORMAT, Field, Schema, TableSchema
 
 FORMAT = "csv"
 SUFFIX = ".csv"
 MEDIATYPE = "text/csv"
 
 
-def _formatter(spec: dict[str, Any]) -> Callable[[Any], str]:
-    delimiter = str(spec.get("delimiter", ","))
+def _formatter(spec: Field) -> Callable[[Any], str]:
+    delimiter = spec.delimiter
 
     def fmt(value: Any) -> str:
         if value is None:
@@ -46,10 +46,10 @@ def _formatter(spec: dict[str, Any]) -> Callable[[Any], str]:
 def render(table: pa.Table, schema: TableSchema) -> bytes:
     out = io.StringIO(newline="")
     writer = csv.writer(out, lineterminator="\r\n")
-    specs = schema["fields"]
-    writer.writerow(spec["name"] for spec in specs)
+    specs = Schema.from_dict(schema, "").fields
+    writer.writerow(spec.name for spec in specs)
     columns = [
-        [fmt(v) for v in table.column(spec["name"]).to_pylist()]
+        [fmt(v) for v in table.column(spec.name).to_pylist()]
         for spec, fmt in ((spec, _formatter(spec)) for spec in specs)
     ]
     writer.writerows(zip(*columns, strict=True))

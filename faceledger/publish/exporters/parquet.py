@@ -10,7 +10,7 @@ from typing import Any
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from ...core.schema import TableSchema
+from ...core.schema import Field, TableSchema
 
 FORMAT = "parquet"
 SUFFIX = ".parquet"
@@ -39,8 +39,9 @@ def descriptor_schema(schema: TableSchema) -> dict[str, Any]:
     """
     adjusted = copy.deepcopy(dict(schema))
     for spec in adjusted["fields"]:
-        if spec.get("type") == "list":
-            spec["x-faceledger-type"] = {"type": "list", "itemType": spec.get("itemType", "string")}
+        item_type = Field.from_spec(spec).item_type
+        if item_type is not None:
+            spec["x-faceledger-type"] = {"type": "list", "itemType": item_type}
             spec["type"] = "any"
             spec.pop("itemType", None)
             spec.pop("delimiter", None)
