@@ -13,15 +13,13 @@ from dataclasses import fields
 from pathlib import Path
 
 import pytest
-from typer.testing import CliRunner
 
-from faceledger.cli import app
 from faceledger.core.files import dump_json
 from faceledger.core.schema import Schema, read_json
 from faceledger.core.tombstones import Tombstone
 from faceledger.ingest.tables import read_csv
 
-from .support import REPO
+from .support import REPO, cli
 
 
 def edit_field(root: Path, resource: str, field: str, change) -> str:
@@ -33,7 +31,7 @@ def edit_field(root: Path, resource: str, field: str, change) -> str:
 
 
 def build(root: Path):
-    return CliRunner().invoke(app, ["build", "--root", str(root), "--format", "json"])
+    return cli("build", "--root", str(root), "--format", "json")
 
 
 def failed_build(root: Path) -> list[dict]:

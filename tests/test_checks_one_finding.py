@@ -14,12 +14,8 @@ import json
 from pathlib import Path
 
 import pytest
-from typer.testing import CliRunner
 
-from faceledger.cli import app
-
-from .release_support import History, cli, history, write_csv
-from .support import copy_repo
+from .support import History, cli, copy_repo, write_csv
 
 ORGS, SYSTEMS, CONTRACTS, EVIDENCE = (
     f"dataset/{n}.csv" for n in ("organizations", "systems", "contracts", "evidence")
@@ -30,7 +26,7 @@ ORGS, SYSTEMS, CONTRACTS, EVIDENCE = (
 def baseline(tmp_path_factory: pytest.TempPathFactory) -> list[dict]:
     """The findings of the unbroken repository (its warnings), which every break keeps."""
     root = copy_repo(tmp_path_factory.mktemp("baseline") / "repo")
-    result = CliRunner().invoke(app, ["validate", "--root", str(root), "--format", "json"])
+    result = cli("validate", "--root", str(root), "--format", "json")
     assert result.exit_code == 0, result.output
     return json.loads(result.stdout)
 
@@ -46,7 +42,7 @@ def replace(root: Path, rel: str, old: str, new: str) -> int:
 
 
 def new_findings(root: Path, baseline: list[dict]) -> list[dict]:
-    result = CliRunner().invoke(app, ["build", "--root", str(root), "--format", "json"])
+    result = cli("build", "--root", str(root), "--format", "json")
     assert result.exit_code == 1, result.output
     assert not (root / "dist").exists()
     return [f for f in json.loads(result.stdout) if f not in baseline]
@@ -190,11 +186,6 @@ def test_a_bad_cell_does_not_hide_a_problem_of_its_own(repo: Path, baseline: lis
         ("bad-value", bad, "reference_url"),
         ("foreign-key", dangling, "parent_organization_id"),
     ]
-
-
-@pytest.fixture(scope="module")
-def two(tmp_path_factory: pytest.TempPathFactory) -> History:
-    return history(tmp_path_factory)
 
 
 def test_a_bad_tombstone_is_one_finding(two: History, tmp_path: Path):
