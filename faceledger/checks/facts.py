@@ -68,7 +68,7 @@ class Facts:
     unsure: set[tuple[str, str]] = field(default_factory=set)
 
     def row_id(self, name: str, row: dict[str, Any]) -> str:
-        return row[key_field(self.package.view(name))]
+        return str(row[key_field(self.package.view(name))])
 
     def known(self, name: str, index: int, *fields: str) -> bool:
         """Whether the row's cells in `fields` were read (none is a bad cell already reported)."""

@@ -50,10 +50,11 @@ def tombstone_rows(rows: Any) -> list[Tombstone]:
         return []
     records: Iterable[Mapping[str, Any]] = rows.to_pylist() if hasattr(rows, "to_pylist") else rows
     # An empty cell is a missing value, as CSV writes it; ids are text whatever a file typed them as.
-    return [
-        Tombstone(**{name: None if row.get(name) in (None, "") else str(row[name]) for name in FIELDS})
-        for row in records
-    ]
+    return [Tombstone(**_cells(row)) for row in records]
+
+
+def _cells(row: Mapping[str, Any]) -> dict[str, Any]:
+    return {name: None if row.get(name) in (None, "") else str(row[name]) for name in FIELDS}
 
 
 def tombstones(rows: Any) -> dict[tuple[str, str], Tombstone]:
@@ -79,6 +80,6 @@ def resolve(resource: str, id: str, retired: Any) -> str | None:
         stone = stones[resource, current]
         current = stone.replaced_by if stone.status == RENAMED else None
         if current in seen:
-            raise RedirectCycle(f"{resource}: the renames of {id} loop: {' -> '.join([*seen, current])}")
-        seen.append(current)
+            raise RedirectCycle(f"{resource}: the renames of {id} loop: {' -> '.join([*seen, str(current)])}")
+        seen.append(str(current))
     return current

@@ -376,7 +376,7 @@ def _add_related(
         out.links.append({"document_id": source_id, "related_document_id": target, "position": index + 1})
         if target in by_id or target in related_rows:
             continue
-        provider = entry.get("provider") if isinstance(entry.get("provider"), dict) else {}
+        provider: dict[str, Any] = entry["provider"] if isinstance(entry.get("provider"), dict) else {}
         excerpt = text.clean(entry["excerpt"]) if isinstance(entry.get("excerpt"), str) else None
         related_rows[target] = {
             "document_id": target,

@@ -57,11 +57,11 @@ def read_repository(root: Path, track: Track | None = None) -> Package:
     rows = {"documents": documents.rows, "document_links": documents.links}
     for resource in package.resources:
         name = resource["name"]
-        schema = package.view(name)
+        view = package.view(name)
         if name in DERIVED:
-            package.tables[name] = table_from_rows(name, rows[name], schema, resource["path"])
+            package.tables[name] = table_from_rows(name, rows[name], view, resource["path"])
         else:
-            table, problems = read_csv(name, root / resource["path"], resource["path"], schema)
+            table, problems = read_csv(name, root / resource["path"], resource["path"], view)
             package.findings += problems
             if table is not None:
                 package.tables[name] = table

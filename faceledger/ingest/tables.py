@@ -59,11 +59,11 @@ def read_csv(
     if header is None:
         return None, [Finding(rel, 1, "missing-header", f"expected a header row: {','.join(expected)}")]
     if header != expected:
-        unknown = [h for h in header if h not in expected]
+        extra = [h for h in header if h not in expected]
         missing = [h for h in expected if h not in header]
         detail = []
-        if unknown:
-            detail.append(f"unknown column(s) {', '.join(unknown)}")
+        if extra:
+            detail.append(f"unknown column(s) {', '.join(extra)}")
         if missing:
             detail.append(f"missing column(s) {', '.join(missing)}")
         if not detail:

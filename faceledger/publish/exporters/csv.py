@@ -23,7 +23,7 @@ MEDIATYPE = "text/csv"
 
 
 def _formatter(spec: Field) -> Callable[[Any], str]:
-    delimiter = spec.delimiter
+    delimiter = spec.delimiter or ","
 
     def fmt(value: Any) -> str:
         if value is None:
