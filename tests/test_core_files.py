@@ -1,0 +1,44 @@
+"""Writes that land whole or not at all (core/files.py), and a build that puts the repository back when its release fails."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from faceledger.core.files import restoring, staged_file, write_files
+
+from .support import cli
+
+SECOND_SEED = "---\ntitle: A second document\nwebUrl: https://example.org/second\n---\n"
+
+
+def test_restoring_puts_back_changed_files_and_removes_new_ones(tmp_path: Path):
+    (tmp_path / "kept.txt").write_bytes(b"old")
+    with pytest.raises(RuntimeError), restoring(tmp_path, ["kept.txt", "new.txt"]):
+        write_files(tmp_path, {"kept.txt": b"new", "new.txt": b"made"})
+        raise RuntimeError("the release could not be written")
+    assert (tmp_path / "kept.txt").read_bytes() == b"old"
+    assert not (tmp_path / "new.txt").exists()
+
+
+def test_a_staged_file_that_fails_leaves_the_target_and_no_temporary(tmp_path: Path):
+    target = tmp_path / "out.csv"
+    target.write_bytes(b"before")
+    with pytest.raises(OSError), staged_file(target) as temp:
+        temp.write_bytes(b"half")
+        raise OSError("disk full")
+    assert target.read_bytes() == b"before"
+    assert [p.name for p in tmp_path.iterdir()] == ["out.csv"]
+
+
+def test_a_build_whose_release_cannot_be_written_changes_nothing(repo: Path):
+    (repo / "seeds" / "second.txt").write_text(SECOND_SEED, encoding="utf-8")
+    before = {p.name: p.read_bytes() for p in (repo / "dataset").iterdir()}
+    descriptor = (repo / "datapackage.json").read_bytes()
+    (repo / "dist").write_text("a file where the release folder should go", encoding="utf-8")
+    result = cli("build", "--root", str(repo))
+    assert result.exit_code == 1, result.output
+    assert "build failed" in result.output
+    assert {p.name: p.read_bytes() for p in (repo / "dataset").iterdir()} == before
+    assert (repo / "datapackage.json").read_bytes() == descriptor
