@@ -107,6 +107,16 @@ def git(root: Path, *args: str) -> str:
     return done.stdout
 
 
+def replace(root: Path, rel: str, old: str, new: str) -> int:
+    """Replace the one occurrence of `old`; return the file line the new text starts on."""
+    path = root / rel
+    text = path.read_text(encoding="utf-8")
+    assert text.count(old) == 1, f"{old!r} occurs {text.count(old)} times in {rel}"
+    text = text.replace(old, new)
+    path.write_text(text, encoding="utf-8")
+    return text[: text.index(new)].count("\n") + 1
+
+
 def write_csv(root: Path, rel: str, lines: list[str]) -> None:
     (root / rel).write_bytes(("\r\n".join(lines) + "\r\n").encode())
 

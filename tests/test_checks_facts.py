@@ -14,21 +14,11 @@ import pytest
 
 from faceledger.checks.privacy import PRIVATE_NAMES, name_digest
 
-from .support import cli
+from .support import cli, replace
 
 ORGS, SYSTEMS, CONTRACTS, EVIDENCE = (
     f"dataset/{n}.csv" for n in ("organizations", "systems", "contracts", "evidence")
 )
-
-
-def replace(root: Path, rel: str, old: str, new: str) -> int:
-    """Replace the one occurrence of `old`; return the file line the new text starts on."""
-    path = root / rel
-    text = path.read_text(encoding="utf-8")
-    assert text.count(old) == 1, f"{old!r} occurs {text.count(old)} times in {rel}"
-    text = text.replace(old, new)
-    path.write_text(text, encoding="utf-8")
-    return text[: text.index(new)].count("\n") + 1
 
 
 def line_of(root: Path, rel: str, text: str) -> int:

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from .support import History, cli, copy_repo, write_csv
+from .support import History, cli, copy_repo, replace, write_csv
 
 ORGS, SYSTEMS, CONTRACTS, EVIDENCE = (
     f"dataset/{n}.csv" for n in ("organizations", "systems", "contracts", "evidence")
@@ -29,16 +29,6 @@ def baseline(tmp_path_factory: pytest.TempPathFactory) -> list[dict]:
     result = cli("validate", "--root", str(root), "--format", "json")
     assert result.exit_code == 0, result.output
     return json.loads(result.stdout)
-
-
-def replace(root: Path, rel: str, old: str, new: str) -> int:
-    """Replace the one occurrence of `old`; return the file line the new text starts on."""
-    path = root / rel
-    text = path.read_text(encoding="utf-8")
-    assert text.count(old) == 1, f"{old!r} occurs {text.count(old)} times in {rel}"
-    text = text.replace(old, new)
-    path.write_text(text, encoding="utf-8")
-    return text[: text.index(new)].count("\n") + 1
 
 
 def new_findings(root: Path, baseline: list[dict]) -> list[dict]:
