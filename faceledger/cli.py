@@ -70,9 +70,10 @@ def report(findings: list[Finding], output: OutputFormat) -> int:
         for finding in findings:
             typer.echo(str(finding))
     bad = len(errors(findings))
-    warnings = len(findings) - bad
-    if bad or warnings:
-        typer.echo(f"{bad} error(s), {warnings} warning(s)", err=True)
+    warnings = sum(f.severity == "warning" for f in findings)
+    notes = len(findings) - bad - warnings
+    if findings:
+        typer.echo(f"{bad} error(s), {warnings} warning(s)" + (f", {notes} info" if notes else ""), err=True)
     return 1 if bad else 0
 
 

@@ -27,6 +27,7 @@ TOPICS = {
 
 ERROR: tuple[Severity, ...] = ("error",)
 WARNING: tuple[Severity, ...] = ("warning",)
+INFO: tuple[Severity, ...] = ("info",)
 # The diff's problems: `diff` and `release` refuse them, `build` only reports them (build.py).
 BOTH: tuple[Severity, ...] = ("error", "warning")
 

@@ -10,7 +10,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Literal
 
-Severity = Literal["error", "warning"]
+# info: something a curator should see that is not wrong (two sources merged into one document).
+Severity = Literal["error", "warning", "info"]
 
 
 @dataclass(frozen=True, order=True)
