@@ -21,7 +21,8 @@ from .compare.report import changes_csv
 from .compare.rows import compare
 from .core.files import restoring, write_files
 from .core.findings import BuildFailed, Finding, errors
-from .core.package import DESCRIPTOR, Package, Track
+from .core.layout import DESCRIPTOR
+from .core.package import Package, Track
 from .core.timestamps import release_time
 from .publish.bundle import source_bundle, write_bundle
 from .publish.release_folder import write_release

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal, get_args
 
 from .core import layout
-from .core.package import DESCRIPTOR
+from .core.layout import DESCRIPTOR
 
 if TYPE_CHECKING:
     import frictionless

@@ -23,7 +23,8 @@ from .compare.rows import compare
 from .core import changelog, git
 from .core.files import restoring, write_files
 from .core.findings import BuildFailed, Finding, errors
-from .core.package import DESCRIPTOR, Track
+from .core.layout import DESCRIPTOR
+from .core.package import Track
 from .core.timestamps import CHANGELOG, source_date_epoch
 from .core.versions import Level, Version, VersionError, parse, step, target
 

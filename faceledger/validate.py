@@ -11,7 +11,8 @@ from pathlib import Path
 
 from .build import plan
 from .core.findings import BuildFailed, Finding, errors, ordered
-from .core.package import DESCRIPTOR, Track
+from .core.layout import DESCRIPTOR
+from .core.package import Track
 
 
 def frictionless_findings(descriptor: Path, base: str = "") -> list[Finding]:

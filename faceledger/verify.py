@@ -19,7 +19,7 @@ from pathlib import Path
 
 from .core.files import safe_path
 from .core.findings import Finding
-from .core.package import DESCRIPTOR
+from .core.layout import DESCRIPTOR
 from .publish.checksums import LINE as _SUM_LINE
 from .publish.checksums import SUMS
 

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from ..core.findings import Finding
-from ..core.package import DESCRIPTOR, Package
+from ..core.layout import DESCRIPTOR
+from ..core.package import Package
 from ..core.versions import VersionError, parse
 
 

@@ -27,7 +27,7 @@ import pyarrow.parquet as pq
 from ..core import git
 from ..core.files import safe_path
 from ..core.findings import BuildFailed, Finding
-from ..core.package import DESCRIPTOR
+from ..core.layout import DESCRIPTOR
 from ..core.schema import Field, Schema, TableSchema, arrow_schema, field_names
 from ..core.versions import VersionError, parse
 

@@ -1,4 +1,4 @@
-"""Where the release data bundled with the Python package lives, for the loader and the bundle writer.
+"""File names every stage and the loader agree on: the descriptor, and where the bundled release data lives.
 
 The bundle is the Parquet release folder byte for byte plus the canonical Table
 Schemas in schema/ (the Parquet descriptor declares list fields `any` for
@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+DESCRIPTOR = "datapackage.json"
 PACKAGE_DATA = Path(__file__).resolve().parent.parent / "data"
 # The release format the bundle carries: typed, compact and quick to read.
 FORMAT = "parquet"

@@ -14,12 +14,12 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from .findings import Finding
+from .layout import DESCRIPTOR
 from .schema import Schema, TableSchema
 
-if TYPE_CHECKING:  # annotations only: the loader imports DESCRIPTOR from here and must stay light
+if TYPE_CHECKING:  # annotations only: pyarrow costs a tenth of a second to import
     import pyarrow as pa
 
-DESCRIPTOR = "datapackage.json"
 # Resources generated from seeds/; every other resource is curated and read from dataset/.
 DERIVED = ("documents", "document_links")
 # What a repository needs in order to build; the rest (code, tests, docs prose) is not data.

@@ -7,7 +7,8 @@ from pathlib import Path
 from typing import Any
 
 from ..core.findings import Finding
-from ..core.package import DESCRIPTOR, Package
+from ..core.layout import DESCRIPTOR
+from ..core.package import Package
 from ..core.schema import Field, ForeignKey, names, read_json
 from ..core.schema_types import CONSTRAINTS, EXTENSION_PREFIX, FIELD_KEYWORDS, SCHEMA_KEYWORDS
 

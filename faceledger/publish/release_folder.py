@@ -18,7 +18,8 @@ from pathlib import Path
 from typing import Any
 
 from ..core.files import dump_json, sha256_file, staged_folder
-from ..core.package import DESCRIPTOR, Package
+from ..core.layout import DESCRIPTOR
+from ..core.package import Package
 from .checksums import write_checksums
 from .exporters import EXPORTERS, Exporter
 from .zips import write_zip

@@ -8,7 +8,8 @@ from __future__ import annotations
 import hashlib
 
 from ..core.files import dump_json
-from ..core.package import DERIVED, DESCRIPTOR, Package
+from ..core.layout import DESCRIPTOR
+from ..core.package import DERIVED, Package
 from . import codes_doc, dictionary
 from .exporters import csv as csv_exporter
 
