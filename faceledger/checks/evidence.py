@@ -7,6 +7,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from ..core.findings import Finding
+from ..core.suggest import did_you_mean
 from . import quotes as ev
 from .facts import (
     EVIDENCE,
@@ -49,7 +50,11 @@ def citation_problems(facts: Facts) -> list[Finding]:
             for unknown in [f for f in row["fields"] or [] if f not in known]:
                 findings.append(
                     Finding(
-                        table.path, line, "unknown-field", f"{name} has no field {unknown!r}", field="fields"
+                        table.path,
+                        line,
+                        "unknown-field",
+                        f"{name} has no field {unknown!r}" + did_you_mean(unknown, known),
+                        field="fields",
                     )
                 )
         text = texts.get(row["document_id"])

@@ -160,7 +160,12 @@ CODES: tuple[Code, ...] = (
         "a primary key value used twice; in a compared version `diff` and `release` refuse it and `build` "
         "warns",
     ),
-    Code("foreign-key", ERROR, ("tables",), "a reference to a row that does not exist"),
+    Code(
+        "foreign-key",
+        ERROR,
+        ("tables",),
+        "a reference to a row that does not exist, with the nearest id when one is close (a typo)",
+    ),
     # Schemas and descriptor
     Code(
         "missing-file",
