@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+from faceledger.checks.passages import closest
 from faceledger.core.suggest import nearest
 
 from .support import TOMBSTONES_HEADER, cli, replace, write_csv
@@ -76,3 +77,70 @@ def test_a_rename_to_a_missing_id_suggests_the_nearest(repo: Path):
     )
     finding = only(repo, "unknown-replacement", "dataset/tombstones.csv", 2)
     assert finding["message"].endswith("which is not an id in organizations; did you mean org-ice?")
+
+
+# A quote that is not in its document ---------------------------------------------------------------
+
+AWARD = "The September 5 purchase awards $3,750,000 to well-known"
+TITLE = "ICE drops $3.9M for Trust Stamp’s facial recognition"  # doc-f61ac30f759b96b9, listed by seed 000
+
+
+def test_a_misquoted_figure_shows_the_closest_passage_and_the_difference(repo: Path):
+    line = replace(repo, EVIDENCE, AWARD, AWARD.replace("3,750,000", "3,570,000"))
+    message = only(repo, "quote-not-found", EVIDENCE, line)["message"]
+    assert message.startswith("the quote does not occur in doc-5e364076180ccc23's title, excerpt or body; ")
+    assert (
+        'closest passage (99% alike) at "…The September 5 purchase awards $3,750,000 to well-known' in message
+    )
+    assert message.endswith('the quote has "$3,570,000" where the document has "$3,750,000"')
+
+
+def test_a_word_left_out_and_a_word_changed_are_both_named(repo: Path):
+    old = "Mobile Fortify taps into a wide array of government databases"
+    line = replace(repo, EVIDENCE, old, "Mobile Fortify taps a wide range of government databases")
+    message = only(repo, "quote-not-found", EVIDENCE, line)["message"]
+    assert 'the document has "into", which the quote leaves out' in message
+    assert 'the quote has "range" where the document has "array"' in message
+
+
+def test_a_quote_copied_from_the_seeds_raw_bytes_is_told_to_quote_the_repaired_text(repo: Path):
+    raw = (repo / "seeds" / "000_feff060093cf589f.txt").read_text(encoding="utf-8")
+    mojibake = TITLE.replace("’", "â€™")
+    assert mojibake in raw  # the seed really has it: ftfy repairs it in the document
+    line = replace(repo, EVIDENCE, f"amount,{TITLE}\n", f"amount,{mojibake}\n")
+    message = only(repo, "quote-not-found", EVIDENCE, line)["message"]
+    assert message == (
+        "the quote does not occur in doc-f61ac30f759b96b9's title, excerpt or body; the quote matches the "
+        "raw bytes of seeds/000_feff060093cf589f.txt, which contain mojibake; quote the repaired text as "
+        f'`faceledger show doc-f61ac30f759b96b9` prints it: "{TITLE}"'
+    )
+
+
+def test_a_quote_from_another_document_names_it(repo: Path):
+    line = replace(
+        repo,
+        EVIDENCE,
+        "ev-trust-stamp-company,doc-85c53c228998c7fe,",
+        "ev-trust-stamp-company,doc-f61ac30f759b96b9,",
+    )
+    message = only(repo, "quote-not-found", EVIDENCE, line)["message"]
+    assert message.endswith("; it occurs in doc-85c53c228998c7fe: is document_id the one you meant?")
+
+
+def test_a_quote_like_nothing_in_the_document_says_so(repo: Path):
+    old = "The record indicates the total value of the contract is $9,225,000."
+    line = replace(repo, EVIDENCE, old, "Nothing like this sentence appears anywhere at all.")
+    message = only(repo, "quote-not-found", EVIDENCE, line)["message"]
+    assert message.endswith(
+        "; no passage of it is like the quote: read it with `faceledger show doc-5e364076180ccc23`"
+    )
+
+
+def test_the_closest_passage_of_a_text_shorter_than_the_quote():
+    passage = closest(
+        "ICE drops $3.9M for Trust Stamp's recognition and more", "ICE drops $3.9M for Trust Stamp's"
+    )
+    assert passage is not None and passage.text == "ICE drops $3.9M for Trust Stamp's"
+    assert passage.starts and passage.ends
+    assert passage.differences == ['the quote has "recognition and more", which the document does not']
+    assert closest("", "some text") is None and closest("a quote", "") is None

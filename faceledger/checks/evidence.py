@@ -22,6 +22,7 @@ from .facts import (
     reference,
     targets,
 )
+from .passages import Hints
 
 
 def citation_problems(facts: Facts) -> list[Finding]:
@@ -31,6 +32,7 @@ def citation_problems(facts: Facts) -> list[Finding]:
     pointers = targets(package)
     # Documents are long and cited many times: normalize each once.
     texts = {doc: ev.normalize(text) for doc, text in package.texts.items()}
+    hints = Hints(package, texts)
     findings = []
     for index, row in enumerate(facts.rows[EVIDENCE]):
         line = table.line(index)
@@ -62,7 +64,8 @@ def citation_problems(facts: Facts) -> list[Finding]:
             continue
         quote = ev.normalize(row["quote"])
         if quote not in text:
-            hint = " (it does with different capitals)" if quote.casefold() in text.casefold() else ""
+            # Only a failing quote is explained: the hints are the slow part.
+            hint = hints.explain(row["quote"], row["document_id"])
             findings.append(
                 Finding(
                     table.path,

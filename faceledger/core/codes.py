@@ -205,7 +205,9 @@ CODES: tuple[Code, ...] = (
         ERROR,
         ("facts",),
         "a quote that is not in the cited document's title, excerpt or body; whitespace and straight "
-        "versus typographic quote marks may differ, nothing else, not even case",
+        "versus typographic quote marks may differ, nothing else, not even case; the message shows the "
+        "closest passage and how the quote differs from it, or that the quote is in another document or "
+        "has mojibake",
     ),
     Code(
         "unsupported-value",
