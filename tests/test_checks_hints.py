@@ -11,6 +11,7 @@ from pathlib import Path
 
 from faceledger.checks.passages import closest
 from faceledger.core.suggest import nearest
+from faceledger.ingest.tables import read_csv
 
 from .support import TOMBSTONES_HEADER, cli, replace, write_csv
 
@@ -144,3 +145,40 @@ def test_the_closest_passage_of_a_text_shorter_than_the_quote():
     assert passage.starts and passage.ends
     assert passage.differences == ['the quote has "recognition and more", which the document does not']
     assert closest("", "some text") is None and closest("a quote", "") is None
+
+
+# Dates and times ------------------------------------------------------------------------------------
+
+
+def read(tmp_path: Path, kind: str, cell: str) -> str:
+    schema = {"fields": [{"name": "when", "type": kind, "description": "A time."}], "missingValues": [""]}
+    (tmp_path / "t.csv").write_text(f"when\n{cell}\n", encoding="utf-8")
+    _, problems = read_csv("t", tmp_path / "t.csv", "t.csv", schema)
+    (problem,) = problems
+    return problem.message
+
+
+def test_date_and_datetime_cells_are_told_the_form_in_words(tmp_path: Path):
+    assert read(tmp_path, "datetime", "03/12/2024") == (
+        "'03/12/2024' is datetime-typed: not a date and time in ISO 8601 form: write YYYY-MM-DDTHH:MM:SSZ"
+    )
+    assert read(tmp_path, "datetime", "2024-03-12T10:00:00").endswith("(end it with Z for UTC)")
+    assert read(tmp_path, "date", "03/12/2024").endswith("not a date in YYYY-MM-DD form")
+    assert read(tmp_path, "date", "2024-02-30").startswith(
+        "'2024-02-30' is date-typed: not a day of the calendar"
+    )
+
+
+def test_a_publication_time_in_front_matter_is_told_the_form(repo: Path):
+    for name, stamp, says in [
+        (
+            "slashes",
+            "24/09/2021 18:20",
+            "is not a date and time in ISO 8601 form: write YYYY-MM-DDTHH:MM:SSZ",
+        ),
+        ("no-such-day", "2023-02-30T10:00:00Z", "is not a time that exists (day is out of range for month)"),
+    ]:
+        (repo / "seeds" / f"{name}.txt").write_text(
+            f'---\ntitle: "t"\npublishedDateTime: "{stamp}"\n---\n', encoding="utf-8"
+        )
+        assert only(repo, "bad-date", f"seeds/{name}.txt", 3)["message"] == f"'{stamp}' {says}"
