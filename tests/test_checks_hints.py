@@ -10,10 +10,12 @@ import json
 from pathlib import Path
 
 from faceledger.checks.passages import closest
+from faceledger.core.files import dump_json
+from faceledger.core.schema import Schema, read_json
 from faceledger.core.suggest import nearest
-from faceledger.ingest.tables import read_csv
+from faceledger.ingest.tables import broken_constraints, read_csv
 
-from .support import TOMBSTONES_HEADER, cli, replace, write_csv
+from .support import REPO, TOMBSTONES_HEADER, cli, replace, write_csv
 
 ORGS, EVIDENCE = "dataset/organizations.csv", "dataset/evidence.csv"
 
@@ -147,7 +149,62 @@ def test_the_closest_passage_of_a_text_shorter_than_the_quote():
     assert closest("", "some text") is None and closest("a quote", "") is None
 
 
-# Dates and times ------------------------------------------------------------------------------------
+# What a valid value looks like ----------------------------------------------------------------------
+
+CONTRACTS = "dataset/contracts.csv"
+
+
+def test_an_id_off_its_pattern_is_told_the_example_and_form_from_the_schema(repo: Path):
+    line = replace(repo, ORGS, "org-nec,", "Org_NEC,")
+    finding = only(repo, "bad-value", ORGS, line)
+    assert finding["message"] == (
+        "'Org_NEC' does not fit organization_id; write it like org-ice: 'org-' and lower-case words "
+        "joined by hyphens (pattern org-[a-z0-9]+(-[a-z0-9]+)*)"
+    )
+
+
+def test_a_date_in_another_form_is_told_how_dates_are_written(repo: Path):
+    line = replace(repo, CONTRACTS, ",--09-05,", ",03/12/2024,")
+    message = only(repo, "bad-value", CONTRACTS, line)["message"]
+    assert message.startswith("'03/12/2024' does not fit award_date; write it like 2021-09-05: YYYY-MM-DD, ")
+    assert "--MM-DD for a month and day with no year" in message
+
+
+def test_a_code_in_lower_case_is_told_its_form(repo: Path):
+    line = replace(repo, CONTRACTS, ",4200000,,USD,", ",4200000,,usd,")
+    message = only(repo, "bad-value", CONTRACTS, line)["message"]
+    assert message.startswith("'usd' does not fit currency; write it like USD: an ISO 4217 code")
+
+
+def test_an_enum_value_lists_the_allowed_ones_and_suggests_a_near_one(repo: Path):
+    line = replace(repo, ORGS, "Trust Stamp,vendor,", "Trust Stamp,vender,")
+    assert only(repo, "bad-value", ORGS, line)["message"] == (
+        "'vender' is not one of: government-agency, police-force, military, vendor, university; did you mean vendor?"
+    )
+
+
+def test_every_patterned_field_has_an_example_that_fits_it():
+    for path in sorted((REPO / "schema").glob("*.json")):
+        schema = Schema.from_dict(read_json(path), path.stem)
+        for spec in schema.fields:
+            if "pattern" in spec.constraints:
+                assert spec.get("example") is not None, (path.name, spec.name)
+                assert broken_constraints(spec, spec.get("example")) == [], (path.name, spec.name)
+
+
+def test_an_example_that_breaks_its_own_field_is_refused(repo: Path):
+    rel = "schema/organizations.json"
+    schema = read_json(repo / rel)
+    spec = next(s for s in schema["fields"] if s["name"] == "organization_id")
+    spec["example"] = "ORG-ICE"
+    (repo / rel).write_bytes(dump_json(schema))
+    result = cli("build", "--root", str(repo), "--format", "json")
+    assert result.exit_code == 1
+    (finding,) = [f for f in json.loads(result.stdout) if f["code"] == "invalid-schema"]
+    assert (finding["path"], finding["field"]) == (rel, "organization_id")
+    assert finding["message"].startswith(
+        "the example breaks the field's own constraints: 'ORG-ICE' does not match"
+    )
 
 
 def read(tmp_path: Path, kind: str, cell: str) -> str:

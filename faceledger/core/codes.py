@@ -151,7 +151,8 @@ CODES: tuple[Code, ...] = (
         ERROR,
         ("tables", "seeds", "sidecars", "facts", "release"),
         "a value that breaks its field's type, pattern or enum (identifiers included): a CSV cell, a "
-        "front-matter or sidecar value, an entry of `dataset/private-names.txt`, a compared version's cell",
+        "front-matter or sidecar value, an entry of `dataset/private-names.txt`, a compared version's cell; "
+        "the message shows what a valid value looks like (the schema's `example`, the allowed values)",
     ),
     Code(
         "duplicate-key",

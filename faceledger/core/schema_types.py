@@ -30,6 +30,9 @@ SCHEMA_KEYWORDS = frozenset(
 )
 # Keys of every field, whatever its type; a type adds its own in FieldType.keywords.
 FIELD_KEYWORDS = frozenset({"name", "type", "title", "description", "example", "format", "constraints"})
+# A field's form in words ("'org-' and lower-case words joined by hyphens"): with its `example`,
+# what a value that breaks its pattern is told to look like instead of the regex.
+FORM = "x-faceledger-form"
 DEFAULT_FORMAT = "default"
 
 
