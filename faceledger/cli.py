@@ -31,6 +31,8 @@ PROGRESS_THRESHOLD = 200
 class OutputFormat(StrEnum):
     text = "text"
     json = "json"
+    # GitHub Actions workflow commands: each finding an annotation on the pull request's diff.
+    github = "github"
 
 
 RootOption = Annotated[
@@ -66,6 +68,9 @@ def report(findings: list[Finding], output: OutputFormat) -> int:
     findings = ordered(findings)
     if output is OutputFormat.json:
         typer.echo(json.dumps([f.as_dict() for f in findings], indent=2, ensure_ascii=False))
+    elif output is OutputFormat.github:
+        for finding in findings:
+            typer.echo(finding.as_github())
     else:
         for finding in findings:
             typer.echo(str(finding))

@@ -11,6 +11,7 @@ from pathlib import Path
 
 from faceledger.checks.passages import closest
 from faceledger.core.files import dump_json
+from faceledger.core.findings import Finding
 from faceledger.core.schema import Schema, read_json
 from faceledger.core.suggest import nearest
 from faceledger.ingest.tables import broken_constraints, read_csv
@@ -239,3 +240,33 @@ def test_a_publication_time_in_front_matter_is_told_the_form(repo: Path):
             f'---\ntitle: "t"\npublishedDateTime: "{stamp}"\n---\n', encoding="utf-8"
         )
         assert only(repo, "bad-date", f"seeds/{name}.txt", 3)["message"] == f"'{stamp}' {says}"
+
+
+# Findings on the pull request's diff ----------------------------------------------------------------
+
+
+def test_validate_prints_github_workflow_commands_at_the_findings_file_and_line(repo: Path):
+    line = replace(repo, EVIDENCE, AWARD, AWARD.replace("3,750,000", "3,570,000"))
+    result = cli("validate", "--root", str(repo), "--format", "github")
+    assert result.exit_code == 1
+    (command,) = [c for c in result.stdout.splitlines() if "title=quote-not-found" in c]
+    assert command.startswith(
+        f"::error file=dataset/evidence.csv,line={line},title=quote-not-found::[quote] "
+    )
+    # In the message only %, CR and LF are escaped: its colons and commas stay.
+    assert "closest passage (99%25 alike) at" in command
+    assert 'the quote has "$3,570,000" where the document has "$3,750,000"' in command
+    warnings = [c for c in result.stdout.splitlines() if c.startswith("::warning ")]
+    assert warnings and all("line=" not in c for c in warnings)  # metadata-missing has no line
+    assert "error(s)" in result.stderr and "::" not in result.stderr
+
+
+def test_github_commands_escape_what_the_runner_would_misread():
+    finding = Finding(
+        "data/a,b:c.csv", None, "bad-value", "50% off\r\nline two: a, b", field="x", severity="info"
+    )
+    assert (
+        finding.as_github()
+        == "::notice file=data/a%2Cb%3Ac.csv,title=bad-value::[x] 50%25 off%0D%0Aline two: a, b"
+    )
+    assert Finding("f.csv", 3, "stale", "m").as_github() == "::error file=f.csv,line=3,title=stale::m"
