@@ -254,6 +254,24 @@ def verify_command(
     raise typer.Exit(code)
 
 
+@app.command("show")
+def show_command(
+    what: Annotated[str, typer.Argument(help="A document_id, or a seed's path (seeds/NAME) or file name.")],
+    root: RootOption = Path("."),
+) -> None:
+    """Print a document's id and sources, then the text its quotes must occur in (copy quotes from it)."""
+    from .show import UnknownDocument, show
+
+    try:
+        shown = show(root.resolve(), what)
+    except UnknownDocument as exc:
+        typer.echo(f"error: {exc}", err=True)
+        raise typer.Exit(2) from None
+    typer.echo(shown.heading())
+    typer.echo("")
+    typer.echo(shown.text)
+
+
 def _loader_failure(exc: Exception) -> typer.Exit:
     """A loader error as a message and exit code: 2 for a name the user got wrong, 1 otherwise."""
     from .loader import UnknownResource

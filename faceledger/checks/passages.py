@@ -13,6 +13,7 @@ import difflib
 import re
 from dataclasses import dataclass, field
 from functools import cached_property
+from typing import Any
 
 from ..core.package import Package
 from ..ingest import text as repair
@@ -24,8 +25,6 @@ ALIKE = 60.0
 PAD = 4
 # Differences listed before "and N more".
 SHOWN = 3
-SEED = ("document_id", "seed_path")
-LINK = ("document_id", "related_document_id")
 _WORD = re.compile(r"\S+")
 
 
@@ -104,17 +103,13 @@ def _differences(quote: list[str], passage: list[str]) -> list[str]:
     return said
 
 
-def seed_sources(package: Package) -> dict[str, list[str]]:
+def seed_sources(documents: list[dict[str, Any]], links: list[dict[str, Any]]) -> dict[str, list[str]]:
     """The seed files each document's text comes from: its own, or those that list it as related."""
-    documents, links = package.tables.get("documents"), package.tables.get("document_links")
-    if documents is None:
-        return {}
-    seeds = dict(zip(*(documents.data.column(c).to_pylist() for c in SEED), strict=True))
+    seeds = {row["document_id"]: row.get("seed_path") for row in documents}
     sources = {doc: [path] for doc, path in seeds.items() if path is not None}
-    pairs = [] if links is None else zip(*(links.data.column(c).to_pylist() for c in LINK), strict=True)
-    for listing, related in pairs:
+    for link in links:
         # A related article's title and excerpt are in the front matter of the seeds that list it.
-        path = seeds.get(listing)
+        related, path = link["related_document_id"], seeds.get(link["document_id"])
         if seeds.get(related) is None and path is not None and path not in sources.get(related, []):
             sources.setdefault(related, []).append(path)
     return sources
@@ -131,7 +126,10 @@ class Hints:
 
     @cached_property
     def sources(self) -> dict[str, list[str]]:
-        return seed_sources(self.package)
+        tables = self.package.tables
+        if "documents" not in tables or "document_links" not in tables:
+            return {}
+        return seed_sources(tables["documents"].data.to_pylist(), tables["document_links"].data.to_pylist())
 
     def raw(self, path: str) -> str:
         """A seed's text as its bytes say, not repaired, normalized as quotes are."""
