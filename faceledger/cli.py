@@ -31,6 +31,8 @@ PROGRESS_THRESHOLD = 200
 class OutputFormat(StrEnum):
     text = "text"
     json = "json"
+    # GitHub Actions workflow commands: each finding an annotation on the pull request's diff.
+    github = "github"
 
 
 RootOption = Annotated[
@@ -66,6 +68,9 @@ def report(findings: list[Finding], output: OutputFormat) -> int:
     findings = ordered(findings)
     if output is OutputFormat.json:
         typer.echo(json.dumps([f.as_dict() for f in findings], indent=2, ensure_ascii=False))
+    elif output is OutputFormat.github:
+        for finding in findings:
+            typer.echo(finding.as_github())
     else:
         for finding in findings:
             typer.echo(str(finding))
@@ -247,6 +252,24 @@ def verify_command(
     if code == 0:
         typer.echo(f"{path}: every file matches", err=True)
     raise typer.Exit(code)
+
+
+@app.command("show")
+def show_command(
+    what: Annotated[str, typer.Argument(help="A document_id, or a seed's path (seeds/NAME) or file name.")],
+    root: RootOption = Path("."),
+) -> None:
+    """Print a document's id and sources, then the text its quotes must occur in (copy quotes from it)."""
+    from .show import UnknownDocument, show
+
+    try:
+        shown = show(root.resolve(), what)
+    except UnknownDocument as exc:
+        typer.echo(f"error: {exc}", err=True)
+        raise typer.Exit(2) from None
+    typer.echo(shown.heading())
+    typer.echo("")
+    typer.echo(shown.text)
 
 
 def _loader_failure(exc: Exception) -> typer.Exit:

@@ -7,6 +7,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from ..core.findings import Finding
+from ..core.suggest import did_you_mean
 from . import quotes as ev
 from .facts import (
     EVIDENCE,
@@ -21,6 +22,7 @@ from .facts import (
     reference,
     targets,
 )
+from .passages import Hints
 
 
 def citation_problems(facts: Facts) -> list[Finding]:
@@ -30,6 +32,7 @@ def citation_problems(facts: Facts) -> list[Finding]:
     pointers = targets(package)
     # Documents are long and cited many times: normalize each once.
     texts = {doc: ev.normalize(text) for doc, text in package.texts.items()}
+    hints = Hints(package, texts)
     findings = []
     for index, row in enumerate(facts.rows[EVIDENCE]):
         line = table.line(index)
@@ -49,7 +52,11 @@ def citation_problems(facts: Facts) -> list[Finding]:
             for unknown in [f for f in row["fields"] or [] if f not in known]:
                 findings.append(
                     Finding(
-                        table.path, line, "unknown-field", f"{name} has no field {unknown!r}", field="fields"
+                        table.path,
+                        line,
+                        "unknown-field",
+                        f"{name} has no field {unknown!r}" + did_you_mean(unknown, known),
+                        field="fields",
                     )
                 )
         text = texts.get(row["document_id"])
@@ -57,7 +64,8 @@ def citation_problems(facts: Facts) -> list[Finding]:
             continue
         quote = ev.normalize(row["quote"])
         if quote not in text:
-            hint = " (it does with different capitals)" if quote.casefold() in text.casefold() else ""
+            # Only a failing quote is explained: the hints are the slow part.
+            hint = hints.explain(row["quote"], row["document_id"])
             findings.append(
                 Finding(
                     table.path,

@@ -7,6 +7,7 @@ from typing import Any
 
 from ..core.findings import Finding
 from ..core.package import Package
+from ..core.suggest import did_you_mean
 from ..core.tombstones import (
     FIELDS,
     REMOVED,
@@ -84,7 +85,10 @@ def _tombstone_problems(
     except RedirectCycle as exc:
         return [("redirect-cycle", str(exc), "replaced_by")]
     if successor is not None and successor not in ids[stone.resource] and stone.resource not in unsure:
-        message = f"{stone.id} is renamed to {successor}, which is not an id in {stone.resource}"
+        message = (
+            f"{stone.id} is renamed to {successor}, which is not an id in {stone.resource}"
+            + did_you_mean(successor, ids[stone.resource])
+        )
         return [("unknown-replacement", message, "replaced_by")]
     return []
 

@@ -7,6 +7,7 @@ from typing import Any
 from ..core.findings import Finding
 from ..core.package import Package, Table
 from ..core.schema import Schema
+from ..core.suggest import did_you_mean
 
 
 def foreign_key_problems(package: Package) -> list[Finding]:
@@ -33,11 +34,23 @@ def foreign_key_problems(package: Package) -> list[Finding]:
                         table.path,
                         table.line(index),
                         "foreign-key",
-                        f"{', '.join(map(str, value))} is not a {','.join(target_fields)} in {target_name}",
+                        f"{', '.join(map(str, value))} is not {_an(','.join(target_fields))} in {target_name}"
+                        + _nearest(value, known),
                         field=",".join(source),
                     )
                 )
     return findings
+
+
+def _an(noun: str) -> str:
+    return ("an " if noun[:1] in "aeiou" else "a ") + noun
+
+
+def _nearest(value: tuple[Any, ...], known: set[tuple[Any, ...]]) -> str:
+    """A "did you mean" for a one-field key that is text, from the target's key values."""
+    if len(value) != 1 or not isinstance(value[0], str):
+        return ""
+    return did_you_mean(value[0], (k[0] for k in known if isinstance(k[0], str)))
 
 
 def _matches(value: tuple[Any, ...], patterns: list[tuple[Any, ...]]) -> bool:

@@ -4,6 +4,7 @@ Matching is deliberately literal. A quote is compared with the document after th
 same normalization on both sides (NFC, runs of whitespace collapsed, typographic
 quotes mapped to ASCII) and nothing looser: no case folding, no fuzzy distance, so
 a quote that passes can be found with a plain text search of the source.
+The fuzzy matching in passages.py only explains a quote that fails.
 """
 
 from __future__ import annotations

@@ -151,7 +151,8 @@ CODES: tuple[Code, ...] = (
         ERROR,
         ("tables", "seeds", "sidecars", "facts", "release"),
         "a value that breaks its field's type, pattern or enum (identifiers included): a CSV cell, a "
-        "front-matter or sidecar value, an entry of `dataset/private-names.txt`, a compared version's cell",
+        "front-matter or sidecar value, an entry of `dataset/private-names.txt`, a compared version's cell; "
+        "the message shows what a valid value looks like (the schema's `example`, the allowed values)",
     ),
     Code(
         "duplicate-key",
@@ -160,7 +161,12 @@ CODES: tuple[Code, ...] = (
         "a primary key value used twice; in a compared version `diff` and `release` refuse it and `build` "
         "warns",
     ),
-    Code("foreign-key", ERROR, ("tables",), "a reference to a row that does not exist"),
+    Code(
+        "foreign-key",
+        ERROR,
+        ("tables",),
+        "a reference to a row that does not exist, with the nearest id when one is close (a typo)",
+    ),
     # Schemas and descriptor
     Code(
         "missing-file",
@@ -200,7 +206,9 @@ CODES: tuple[Code, ...] = (
         ERROR,
         ("facts",),
         "a quote that is not in the cited document's title, excerpt or body; whitespace and straight "
-        "versus typographic quote marks may differ, nothing else, not even case",
+        "versus typographic quote marks may differ, nothing else, not even case; the message shows the "
+        "closest passage and how the quote differs from it, or that the quote is in another document or "
+        "has mojibake",
     ),
     Code(
         "unsupported-value",

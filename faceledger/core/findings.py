@@ -12,6 +12,8 @@ from typing import Literal
 
 # info: something a curator should see that is not wrong (two sources merged into one document).
 Severity = Literal["error", "warning", "info"]
+# The GitHub Actions workflow command for each severity: an annotation of that level.
+GITHUB_LEVELS: dict[str, str] = {"error": "error", "warning": "warning", "info": "notice"}
 
 
 @dataclass(frozen=True, order=True)
@@ -37,6 +39,27 @@ class Finding:
             "field": self.field,
             "message": self.message,
         }
+
+    def as_github(self) -> str:
+        """The finding as a GitHub Actions workflow command, which shows it on the pull request's diff.
+
+        `::error file=dataset/evidence.csv,line=12,title=quote-not-found::[quote] the quote ...`,
+        escaped as the runner unescapes it (actions/toolkit's command.ts).
+        """
+        props = {"file": self.path, "line": self.line, "title": self.code}
+        shown = ",".join(
+            f"{key}={_property(str(value))}" for key, value in props.items() if value is not None
+        )
+        field = f"[{self.field}] " if self.field else ""
+        return f"::{GITHUB_LEVELS[self.severity]} {shown}::{_data(field + self.message)}"
+
+
+def _data(text: str) -> str:
+    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+
+def _property(text: str) -> str:
+    return _data(text).replace(":", "%3A").replace(",", "%2C")
 
 
 def errors(findings: Iterable[Finding]) -> list[Finding]:

@@ -30,6 +30,9 @@ SCHEMA_KEYWORDS = frozenset(
 )
 # Keys of every field, whatever its type; a type adds its own in FieldType.keywords.
 FIELD_KEYWORDS = frozenset({"name", "type", "title", "description", "example", "format", "constraints"})
+# A field's form in words ("'org-' and lower-case words joined by hyphens"): with its `example`,
+# what a value that breaks its pattern is told to look like instead of the regex.
+FORM = "x-faceledger-form"
 DEFAULT_FORMAT = "default"
 
 
@@ -56,11 +59,27 @@ def _parse_boolean(cell: str) -> bool:
 def _parse_date(cell: str) -> date:
     if not re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", cell):
         raise ValueError("not a date in YYYY-MM-DD form")
-    return date.fromisoformat(cell)
+    try:
+        return date.fromisoformat(cell)
+    except ValueError as exc:
+        raise ValueError(f"not a day of the calendar ({exc})") from None
+
+
+_DATETIME_SHAPE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}[T ][0-9]{2}:[0-9]{2}")
+
+
+def datetime_problem(cell: str, exc: ValueError) -> str:
+    """Why a cell is no date and time, in words: the form to write it in, or the part that does not exist."""
+    if _DATETIME_SHAPE.match(cell):
+        return f"not a time that exists ({exc})"
+    return "not a date and time in ISO 8601 form: write YYYY-MM-DDTHH:MM:SSZ"
 
 
 def _parse_datetime(cell: str) -> datetime:
-    stamp = datetime.fromisoformat(cell)
+    try:
+        stamp = datetime.fromisoformat(cell)
+    except ValueError as exc:
+        raise ValueError(datetime_problem(cell, exc)) from None
     if stamp.tzinfo is None:
         raise ValueError("a date and time needs a time zone (end it with Z for UTC)")
     return stamp.astimezone(UTC)

@@ -10,7 +10,8 @@ from ..core.findings import Finding
 from ..core.layout import DESCRIPTOR
 from ..core.package import Package
 from ..core.schema import Field, ForeignKey, names, read_json
-from ..core.schema_types import CONSTRAINTS, EXTENSION_PREFIX, FIELD_KEYWORDS, SCHEMA_KEYWORDS
+from ..core.schema_types import CONSTRAINTS, EXTENSION_PREFIX, FIELD_KEYWORDS, FORM, SCHEMA_KEYWORDS
+from .tables import broken_constraints
 
 
 def read_descriptor(root: Path) -> tuple[dict[str, Any] | None, list[Finding]]:
@@ -118,7 +119,25 @@ def field_problems(spec: dict[str, Any]) -> list[str]:
             problems.append(f"constraint {key!r} is not enforced for {label}: it would be ignored")
         elif readable and not CONSTRAINTS[key].usable(value, field.comparable):
             problems.append(f"constraint {key!r} cannot be {value!r} for {label}")
+    if FORM in spec and not (isinstance(spec[FORM], str) and "example" in spec):
+        problems.append(f"{FORM} must be text, and goes with an example")
+    if "example" in spec and readable and not problems:
+        problems += _example_problems(field, spec["example"])
     return problems
+
+
+def _example_problems(field: Field, example: Any) -> list[str]:
+    """An example is what findings tell contributors to copy: it must be a value the field takes."""
+    if not isinstance(example, str):
+        return ["example must be written as text, as it would be in a CSV cell"]
+    try:
+        value = field.parser()(example)
+    except ValueError as exc:
+        return [f"the example {example!r} is not a value of this field: {exc}"]
+    return [
+        f"the example breaks the field's own constraints: {why}"
+        for _, _, why in broken_constraints(field, value)
+    ]
 
 
 def _foreign_key_problems(fk: Any, fields: set[str], resources: set[str]) -> list[str]:

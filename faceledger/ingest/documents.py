@@ -11,6 +11,7 @@ from typing import Any
 
 from ..core.findings import Finding
 from ..core.package import Track
+from ..core.schema_types import datetime_problem
 from . import feedyaml, text, urls
 from .seeds import SIDECAR_SUFFIX, Seed, read_seed, read_sidecar, seed_paths
 
@@ -59,8 +60,8 @@ def parse_timestamp(value: Any) -> tuple[datetime | None, str | None]:
     if isinstance(value, str):
         try:
             stamp = datetime.fromisoformat(value.strip())
-        except ValueError:
-            return None, f"{value!r} is not an ISO 8601 date and time"
+        except ValueError as exc:
+            return None, f"{value!r} is {datetime_problem(value.strip(), exc)}"
     else:
         return None, f"{value!r} is not a date and time"
     if stamp.tzinfo is None:

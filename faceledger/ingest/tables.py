@@ -21,22 +21,42 @@ import pyarrow as pa
 from ..core.findings import Finding
 from ..core.package import Table
 from ..core.schema import Field, Schema, TableSchema
-from ..core.schema_types import CONSTRAINTS, DEFAULT_FORMAT
+from ..core.schema_types import CONSTRAINTS, DEFAULT_FORMAT, FORM
+from ..core.suggest import did_you_mean
 
 
 def constraint_problems(field: Field, value: Any) -> list[str]:
-    """Why `value` breaks its field's constraints (uniqueness is checked per table)."""
+    """Why `value` breaks its field's constraints (uniqueness is checked per table), said as what to write.
+
+    A broken pattern is told the field's `example` and form (x-faceledger-form), the regex only
+    after them; a value outside an enum, the nearest allowed value when one is close.
+    """
+    return [_advice(field, key, item, problem) for key, item, problem in broken_constraints(field, value)]
+
+
+def broken_constraints(field: Field, value: Any) -> list[tuple[str, Any, str]]:
+    """Each constraint `value` (each item of a list) breaks: (keyword, item, why)."""
     tests = [
-        (rule.broken, field.bound(key), field.constraints[key])
+        (key, rule.broken, field.bound(key), field.constraints[key])
         for key, rule in CONSTRAINTS.items()
         if rule.broken is not None and key in field.constraints
     ]
     return [
-        problem
+        (key, item, problem)
         for item in (value if isinstance(value, list) else [value])
-        for broken, bound, written in tests
+        for key, broken, bound, written in tests
         if (problem := broken(item, bound, written))
     ]
+
+
+def _advice(field: Field, key: str, item: Any, problem: str) -> str:
+    example, form = field.get("example"), field.get(FORM)
+    if key == "pattern" and example is not None:
+        said = f": {form}" if form else ""
+        return f"{item!r} does not fit {field.name}; write it like {example}{said} (pattern {field.constraints['pattern']})"
+    if key == "enum":
+        return problem + did_you_mean(str(item), map(str, field.constraints["enum"]))
+    return problem
 
 
 def read_csv(

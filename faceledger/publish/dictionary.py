@@ -29,6 +29,8 @@ def _rules(spec: Field) -> str:
         parts.append("one of " + ", ".join(f"`{v}`" for v in rules["enum"]))
     if "pattern" in rules:
         parts.append(f"pattern `{rules['pattern']}`")
+    if spec.get("example") is not None:
+        parts.append(f"example `{spec.get('example')}`")
     for key, word in (
         ("minimum", "≥"),
         ("maximum", "≤"),
