@@ -189,10 +189,17 @@ CODES: tuple[Code, ...] = (
     Code("undocumented-field", ERROR, ("schemas",), "a schema field without a description"),
     Code(
         "stale",
-        ERROR,
+        BOTH,
         ("schemas",),
-        "`build --check` and `validate`: a generated file (derived CSV, `datapackage.json`, the data "
-        "dictionary, these tables) is out of date; run `faceledger build`",
+        "a generated file (derived CSV, `datapackage.json`, the data dictionary, these tables) is out of "
+        "date: `build --check` refuses it, `validate` warns; `faceledger build` refreshes it",
+    ),
+    Code(
+        "descriptor-checksums",
+        WARNING,
+        ("schemas",),
+        "the committed `datapackage.json` records `bytes` or `hash` of its resources; only a release's "
+        "descriptors carry them, and `faceledger build` removes them",
     ),
     # Curated facts
     Code(

@@ -1,0 +1,135 @@
+"""Contributions made as CONTRIBUTING.md says: they validate before any build, and generated files stay out of their way."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+from faceledger.core.files import dump_json
+
+from .support import REPO, cli
+
+# Two organizations and the evidence naming them, each valid on its own (the quotes are in seeds/).
+ORGANIZATION_A = "org-ben-gurion-university,Ben-Gurion University,university,IL,,,https://www.bgu.ac.il/"
+EVIDENCE_A = (
+    "ev-ben-gurion-university-researchers,doc-7d05200d35b9d482,org-ben-gurion-university,,,,"
+    "Researchers at Israel's Ben-Gurion University trained AI software"
+)
+ORGANIZATION_B = (
+    "org-border-patrol,U.S. Border Patrol,government-agency,US,,border patrol,https://www.cbp.gov/"
+)
+EVIDENCE_B = (
+    "ev-border-patrol-agents,doc-5e364076180ccc23,org-border-patrol,,,,"
+    "initially charged with assaulting border patrol agents before authorities dropped those charges"
+)
+
+
+def add_row(root: Path, rel: str, line: str) -> None:
+    """Insert `line` where its id sorts, as a contributor adding a fact does (ids contain no commas)."""
+    path = root / rel
+    header, *rows = path.read_text(encoding="utf-8").splitlines()
+    rows = sorted([*rows, line], key=lambda row: row.split(",", 1)[0])
+    path.write_text("\n".join([header, *rows]) + "\n", encoding="utf-8")
+
+
+def contribute(root: Path, organization: str, evidence: str) -> None:
+    add_row(root, "dataset/organizations.csv", organization)
+    add_row(root, "dataset/evidence.csv", evidence)
+
+
+def files(root: Path) -> dict[str, bytes]:
+    return {p.relative_to(root).as_posix(): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()}
+
+
+def edit_descriptor(root: Path, change) -> None:
+    path = root / "datapackage.json"
+    data = json.loads(path.read_text(encoding="utf-8"))
+    change(data)
+    path.write_bytes(dump_json(data))
+
+
+def test_a_contribution_made_as_documented_validates_before_any_build(repo: Path):
+    contribute(repo, ORGANIZATION_A, EVIDENCE_A)
+    edited = files(repo)
+    result = cli("validate", "--root", str(repo))
+    assert result.exit_code == 0, result.output
+    assert " error " not in result.output
+    assert "stale" not in result.output and "frictionless" not in result.output
+    assert "dataset/" not in result.output  # not even a warning on the edited files
+    assert files(repo) == edited  # validate writes nothing
+    # Nothing generated depends on the curated rows: there is nothing to build and commit.
+    assert cli("build", "--check", "--root", str(repo)).exit_code == 0
+
+
+def test_the_committed_descriptor_records_no_bytes_or_hashes_and_the_releases_do(built: Path):
+    committed = json.loads((REPO / "datapackage.json").read_text(encoding="utf-8"))
+    assert [r for r in committed["resources"] if "bytes" in r or "hash" in r] == []
+    for fmt in ("csv", "parquet", "json"):
+        released = json.loads((built / fmt / "datapackage.json").read_text(encoding="utf-8"))
+        assert all(r["bytes"] > 0 and r["hash"].startswith("sha256:") for r in released["resources"]), fmt
+
+
+def test_a_descriptor_recording_checksums_is_warned_of_and_build_removes_them(repo: Path):
+    def record(data: dict) -> None:
+        organizations = next(r for r in data["resources"] if r["name"] == "organizations")
+        organizations.update(bytes=1091, hash="sha256:" + "0" * 64)
+
+    edit_descriptor(repo, record)
+    text = (repo / "datapackage.json").read_text(encoding="utf-8")
+    line = text[: re.search(r'"bytes"', text).start()].count("\n") + 1
+
+    result = cli("validate", "--root", str(repo))
+    assert result.exit_code == 0, result.output
+    expected = (
+        f"datapackage.json:{line}: warning descriptor-checksums: records bytes or hash of organizations"
+    )
+    assert expected in result.output
+    # One finding for one problem: no stale descriptor besides, and frictionless does not count bytes.
+    assert "stale" not in result.output and "frictionless" not in result.output
+
+    checked = cli("build", "--check", "--root", str(repo))
+    assert checked.exit_code == 1
+    assert "datapackage.json: error stale" in checked.output
+
+    assert cli("build", "--root", str(repo)).exit_code == 0
+    assert (repo / "datapackage.json").read_bytes() == (REPO / "datapackage.json").read_bytes()
+    assert "descriptor-checksums" not in cli("validate", "--root", str(repo)).output
+
+
+def test_a_stale_generated_file_is_a_warning_and_frictionless_reads_it_as_the_build_will(repo: Path):
+    stale = repo / "dataset" / "documents.csv"
+    stale.write_bytes(b"not,the,header\r\n1,2\r\n")  # frictionless would refuse this file as it is
+    before = files(repo)
+    result = cli("validate", "--root", str(repo))
+    assert result.exit_code == 0, result.output
+    assert "dataset/documents.csv: warning stale" in result.output
+    assert "`faceledger build` refreshes it" in result.output
+    assert "frictionless" not in result.output
+    assert files(repo) == before  # the repository is never written, not even the stale file
+
+    checked = cli("build", "--check", "--root", str(repo))
+    assert checked.exit_code == 1
+    assert "dataset/documents.csv: error stale" in checked.output
+
+
+def test_frictionless_still_checks_the_planned_package_when_a_file_is_stale(repo: Path):
+    (repo / "dataset" / "documents.csv").write_bytes(b"")
+    edit_descriptor(repo, lambda d: d.update(licenses=[{"title": 5}]))  # our reader ignores licences
+    result = cli("validate", "--root", str(repo))
+    assert result.exit_code == 1
+    assert "dataset/documents.csv: warning stale" in result.output
+    assert "datapackage.json: error frictionless-package-error" in result.output
+
+
+def test_derived_files_are_committed_with_rows_in_primary_key_order():
+    """So that two contributions adding documents add lines in different places."""
+    descriptor = json.loads((REPO / "datapackage.json").read_text(encoding="utf-8"))
+    for name in ("documents", "document_links"):
+        resource = next(r for r in descriptor["resources"] if r["name"] == name)
+        schema = json.loads((REPO / resource["schema"]).read_text(encoding="utf-8"))
+        lines = (REPO / resource["path"]).read_text(encoding="utf-8").splitlines()
+        header = lines[0].split(",")
+        width = [header.index(k) for k in schema["primaryKey"]]
+        keys = [tuple(line.split(",")[i] for i in width) for line in lines[1:]]
+        assert keys == sorted(keys) and len(keys) > 1, name
