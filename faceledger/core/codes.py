@@ -147,6 +147,19 @@ CODES: tuple[Code, ...] = (
         "malformed-csv", ERROR, ("tables",), "a CSV file the reader cannot parse, such as an unclosed quote"
     ),
     Code(
+        "wrong-separator",
+        ERROR,
+        ("tables",),
+        "a CSV file separated by semicolons or tabs, as some spreadsheets save it; FaceLedger CSVs use commas",
+    ),
+    Code(
+        "not-canonical",
+        BOTH,
+        ("tables",),
+        "a curated CSV not in the form `faceledger fmt` writes (a byte order mark, CRLF line ends, needless "
+        "quotes, blank lines, rows out of key order): `validate` warns, `fmt --check` refuses it",
+    ),
+    Code(
         "bad-value",
         ERROR,
         ("tables", "seeds", "sidecars", "facts", "release"),
