@@ -10,7 +10,9 @@ import pytest
 
 from faceledger.ingest.canonical import canonical
 
-from .support import cli
+from .support import REPO, cli
+
+CURATED = ("organizations", "systems", "contracts", "evidence", "tombstones")
 
 
 def rows(data: bytes) -> list[list[str]]:
@@ -27,6 +29,14 @@ def spreadsheet_save(data: bytes, **dialect) -> bytes:
 
 def snapshot(root: Path) -> dict[str, bytes]:
     return {p.name: p.read_bytes() for p in sorted((root / "dataset").iterdir())}
+
+
+def test_the_repository_is_in_canonical_form():
+    result = cli("fmt", "--check", "--root", str(REPO))
+    assert result.exit_code == 0, result.output
+    for name in CURATED:
+        data = (REPO / "dataset" / f"{name}.csv").read_bytes()
+        assert b"\r" not in data and not data.startswith(b"\xef\xbb\xbf") and data.endswith(b"\n"), name
 
 
 def test_a_spreadsheet_save_is_warned_of_and_fmt_restores_the_committed_bytes(repo: Path):
