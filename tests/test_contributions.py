@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import json
+import os
 import re
+import shutil
+import subprocess
 from pathlib import Path
 
 from faceledger.core.files import dump_json
 
-from .support import REPO, cli
+from .support import GIT_ENV, REPO, cli, commit, copy_repo, git
 
 # Two organizations and the evidence naming them, each valid on its own (the quotes are in seeds/).
 ORGANIZATION_A = "org-ben-gurion-university,Ben-Gurion University,university,IL,,,https://www.bgu.ac.il/"
@@ -134,3 +137,112 @@ def test_derived_files_are_committed_with_rows_in_primary_key_order():
         width = [header.index(k) for k in schema["primaryKey"]]
         keys = [tuple(line.split(",")[i] for i in width) for line in lines[1:]]
         assert keys == sorted(keys) and len(keys) > 1, name
+
+
+# Two contributions meeting in git ----------------------------------------------------------------
+
+
+def repository(root: Path) -> Path:
+    """A git repository holding a copy of this one, with its .gitattributes, on branch main."""
+    copy_repo(root)
+    shutil.copyfile(REPO / ".gitattributes", root / ".gitattributes")
+    (root / ".gitignore").write_text("/dist/\n", encoding="utf-8")
+    git(root, "init", "-q", "-b", "main")
+    commit(root, "The dataset as it is")
+    return root
+
+
+def contribution(root: Path, branch: str, change) -> None:
+    """On a new branch from main: make `change`, then run what CONTRIBUTING.md says, and commit."""
+    git(root, "checkout", "-q", "-b", branch, "main")
+    change(root)
+    for command in (["fmt"], ["validate"], ["build"]):
+        result = cli(*command, "--root", str(root))
+        assert result.exit_code == 0, f"{branch}: faceledger {command[0]}:\n{result.output}"
+    commit(root, f"Contribution {branch}")
+
+
+def merge(root: Path, *branches: str) -> subprocess.CompletedProcess:
+    git(root, "checkout", "-q", "main")
+    for branch in branches[:-1]:
+        git(root, "merge", "-q", "--no-edit", branch)
+    return subprocess.run(
+        ["git", "-C", str(root), "merge", "--no-edit", branches[-1]],
+        env={**os.environ, **GIT_ENV},
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+
+
+def markers(root: Path) -> list[str]:
+    return [
+        rel
+        for rel, data in files(root).items()
+        if not rel.startswith(".git/") and re.search(rb"^(<<<<<<<|>>>>>>>)( |$)", data, re.M)
+    ]
+
+
+def test_two_contributions_next_to_each_other_merge_without_conflict_and_validate(tmp_path: Path):
+    root = repository(tmp_path / "repo")
+    # Both organizations sort before org-clearview-ai and both evidence rows before
+    # ev-clearview-ai-database: each branch adds its lines at the same place in each file.
+    contribution(root, "a", lambda r: contribute(r, ORGANIZATION_A, EVIDENCE_A))
+    contribution(root, "b", lambda r: contribute(r, ORGANIZATION_B, EVIDENCE_B))
+    # The build wrote nothing to commit: each branch changes only the two files it edited.
+    for branch in ("a", "b"):
+        assert git(root, "diff", "--name-only", "main", branch).split() == [
+            "dataset/evidence.csv",
+            "dataset/organizations.csv",
+        ]
+
+    merged = merge(root, "a", "b")
+    assert merged.returncode == 0, merged.stdout + merged.stderr
+    assert "CONFLICT" not in merged.stdout
+    assert markers(root) == []
+    for rel, lines in (
+        ("dataset/organizations.csv", (ORGANIZATION_A, ORGANIZATION_B)),
+        ("dataset/evidence.csv", (EVIDENCE_A, EVIDENCE_B)),
+    ):
+        text = (root / rel).read_text(encoding="utf-8").splitlines()
+        assert all(line in text for line in lines), rel
+    result = cli("validate", "--root", str(root))
+    assert result.exit_code == 0, result.output
+    assert " error " not in result.output
+
+
+def test_without_the_union_driver_the_same_merge_conflicts(tmp_path: Path):
+    """The test above passes because of .gitattributes, not because git merges these lines anyway."""
+    root = repository(tmp_path / "repo")
+    (root / ".git" / "info" / "attributes").write_text("dataset/*.csv merge=text\n", encoding="utf-8")
+    contribution(root, "a", lambda r: contribute(r, ORGANIZATION_A, EVIDENCE_A))
+    contribution(root, "b", lambda r: contribute(r, ORGANIZATION_B, EVIDENCE_B))
+    merged = merge(root, "a", "b")
+    assert merged.returncode != 0
+    assert "CONFLICT (content): Merge conflict in dataset/organizations.csv" in merged.stdout
+
+
+def test_a_row_both_contributions_changed_appears_twice_and_validate_says_so(tmp_path: Path):
+    root = repository(tmp_path / "repo")
+    row = "org-nec,NEC Corporation,vendor,JP,,NEC,https://www.nec.com/"
+
+    def renamed(name: str):
+        def change(r: Path) -> None:
+            path = r / "dataset" / "organizations.csv"
+            path.write_text(
+                path.read_text(encoding="utf-8").replace(row, row.replace("NEC Corporation", name))
+            )
+
+        return change
+
+    contribution(root, "c", renamed("NEC Corp."))
+    contribution(root, "d", renamed("NEC Corporation Ltd"))
+    merged = merge(root, "c", "d")
+    assert merged.returncode == 0, merged.stdout + merged.stderr  # union never stops: validate must catch it
+    assert markers(root) == []
+    lines = (root / "dataset" / "organizations.csv").read_text(encoding="utf-8").splitlines()
+    twice = [number for number, line in enumerate(lines, 1) if line.startswith("org-nec,")]
+    assert len(twice) == 2
+    result = cli("validate", "--root", str(root))
+    assert result.exit_code == 1
+    assert f"dataset/organizations.csv:{twice[1]}: error duplicate-key" in result.output
