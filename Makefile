@@ -25,9 +25,9 @@ test: $(BIN)/faceledger  ## the whole test suite, slow tests included
 test-fast: $(BIN)/faceledger  ## the test suite without the tests marked slow
 	$(BIN)/python -m pytest -m "not slow"
 
-check: $(BIN)/faceledger  ## what CI checks on a contribution, quickly
+check: $(BIN)/faceledger  ## what CI checks on a contribution, quickly (.github/workflows/validate.yml)
 	$(BIN)/faceledger validate
-	$(BIN)/faceledger build --check
+	$(BIN)/faceledger fmt --check
 	$(BIN)/faceledger diff --check-version
 
 lint: $(BIN)/faceledger  ## style, format and types (mypy --strict over faceledger/)

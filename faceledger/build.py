@@ -19,7 +19,7 @@ from .compare import snapshots
 from .compare.changes import Diff
 from .compare.report import changes_csv
 from .compare.rows import compare
-from .core.files import restoring, write_files
+from .core.files import dump_json, restoring, write_files
 from .core.findings import BuildFailed, Finding, errors
 from .core.layout import DESCRIPTOR
 from .core.package import Package, Track
@@ -29,6 +29,10 @@ from .publish.release_folder import write_release
 from .publish.repository import repository_files, stale_files
 
 STALE = "out of date with seeds/, schema/ and the finding-code catalogue: run `faceledger build` and commit the result"
+# What `faceledger validate` says of a stale generated file: a contributor need not build (CONTRIBUTING.md).
+STALE_WARNING = (
+    "out of date with seeds/, schema/ and the finding-code catalogue: `faceledger build` refreshes it"
+)
 
 
 class StaleSource(Exception):
@@ -47,9 +51,27 @@ class Plan:
     def findings(self) -> list[Finding]:
         return self.package.findings
 
-    def stale(self) -> list[Finding]:
-        """One `stale` finding per generated file that is out of date."""
-        return [Finding(rel, None, "stale", STALE) for rel in self.changed]
+    def stale(self, strict: bool = True) -> list[Finding]:
+        """One `stale` finding per generated file that is out of date: an error, or with strict=False a warning.
+
+        `faceledger build --check` is strict, for maintainers and releases; `faceledger
+        validate` only warns, since generated files are not what a contribution edits.
+        Not strict, a descriptor stale only for the bytes and hashes it records is left
+        to the `descriptor-checksums` warning that already says so.
+        """
+        if strict:
+            return [Finding(rel, None, "stale", STALE) for rel in self.changed]
+        return [
+            Finding(rel, None, "stale", STALE_WARNING, severity="warning")
+            for rel in self.changed
+            if not (rel == DESCRIPTOR and self._only_checksums())
+        ]
+
+    def _only_checksums(self) -> bool:
+        reported = any(f.code == "descriptor-checksums" for f in self.findings)
+        return (
+            reported and dump_json(self.package.descriptor) == (self.package.root / DESCRIPTOR).read_bytes()
+        )
 
 
 @dataclass

@@ -146,6 +146,28 @@ def validate_command(root: RootOption = Path("."), output: FormatOption = Output
     raise typer.Exit(code)
 
 
+@app.command("fmt")
+def fmt_command(
+    root: RootOption = Path("."),
+    check: Annotated[
+        bool, typer.Option("--check", help="Write nothing; fail if a curated CSV is not in canonical form.")
+    ] = False,
+    output: FormatOption = OutputFormat.text,
+) -> None:
+    """Write the curated CSVs in canonical form: UTF-8, LF line ends, minimal quoting, rows sorted by key."""
+    from .fmt import fmt
+
+    with failing_cleanly(output, "fmt failed: nothing was written", "fmt failed: {exc}; no file was changed"):
+        result = fmt(root.resolve(), check=check)
+    code = report(result.findings, output)
+    if not check:
+        for rel, differences in sorted(result.formatted.items()):
+            typer.echo(f"formatted {rel}: {'; '.join(differences)}", err=True)
+    if code == 0 and not result.formatted:
+        typer.echo("the curated CSVs are in canonical form", err=True)
+    raise typer.Exit(code)
+
+
 @app.command("diff")
 def diff_command(
     old: Annotated[

@@ -1,15 +1,20 @@
 """`faceledger validate`: every check over the repository, as findings.
 
 Our own checks give file and line; frictionless, the reference implementation
-of the standard, then checks the descriptor and the committed data files the
-way any other Frictionless tool would read them.
+of the standard, then checks the descriptor and the data files the way any other
+Frictionless tool would read them. A contribution need not run `faceledger build`:
+a stale generated file is a warning, and frictionless reads the data as the build
+will write it, in a temporary copy (the repository is never written).
 """
 
 from __future__ import annotations
 
+import json
+import tempfile
 from pathlib import Path
 
-from .build import plan
+from .build import Plan, plan
+from .core.files import safe_path, write_files
 from .core.findings import BuildFailed, Finding, errors, ordered
 from .core.layout import DESCRIPTOR
 from .core.package import Track
@@ -52,8 +57,29 @@ def validate(root: Path, track: Track | None = None) -> list[Finding]:
         planned = plan(root, track=track)
     except BuildFailed as failed:
         return ordered(failed.findings)
-    findings = [*planned.findings, *planned.stale()]
-    # Stale generated files are still readable data: let the reference validator look too.
-    if all(f.code == "stale" for f in errors(findings)):
-        findings += frictionless_findings(root / DESCRIPTOR)
+    findings = [*planned.findings, *planned.stale(strict=False)]
+    if not errors(findings):
+        findings += planned_frictionless_findings(planned)
     return ordered(findings)
+
+
+def planned_frictionless_findings(planned: Plan) -> list[Finding]:
+    """What frictionless reports for the package as `planned` would leave it, the repository untouched.
+
+    With nothing stale that is the repository itself; otherwise a temporary copy of the
+    descriptor, schemas and data files, with the planned files written over them.
+    """
+    root = planned.package.root
+    if not planned.changed:
+        return frictionless_findings(root / DESCRIPTOR)
+    descriptor = json.loads(planned.files[DESCRIPTOR])
+    parts = {DESCRIPTOR} | {
+        str(resource[key])
+        for resource in descriptor["resources"]
+        for key in ("path", "schema")
+        if safe_path(str(resource[key]))
+    }
+    files = {rel: planned.files[rel] if rel in planned.files else (root / rel).read_bytes() for rel in parts}
+    with tempfile.TemporaryDirectory(prefix="faceledger-validate-") as temp:
+        write_files(Path(temp), files)
+        return frictionless_findings(Path(temp) / DESCRIPTOR)

@@ -14,7 +14,7 @@ from pathlib import Path
 PACKAGE = Path(__file__).resolve().parent.parent / "faceledger"
 # Stages in data-flow order. A module may import from its own stage or an earlier one, never a later one.
 STAGES = ("core", "ingest", "checks", "compare", "publish", "commands", "cli")
-COMMANDS = ("build", "validate", "release", "diff", "verify", "export", "show")
+COMMANDS = ("build", "validate", "fmt", "release", "diff", "verify", "export", "show")
 # The runtime API (what `import faceledger` exposes) stands beside the pipeline: it reads only core.
 API = ("loader", "joins")
 

@@ -152,7 +152,7 @@ def new_repository(root: Path) -> Path:
 
 
 def refresh(root: Path) -> None:
-    """`faceledger build --check` must pass after an edit: rewrite bytes and hashes."""
+    """Run `faceledger build` after an edit, as a maintainer does before a release: `build --check` passes."""
     result = cli("build", "--root", str(root), "--dist", str(root / "dist"))
     assert result.exit_code == 0, result.output
     shutil.rmtree(root / "dist")

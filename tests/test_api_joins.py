@@ -70,7 +70,7 @@ def facts(tmp_path_factory: pytest.TempPathFactory) -> dict:
         ["q4", "c2", "", "d"],
     ]
     add_resource(root, "quotes", QUOTES, csv_lines(QUOTES, quotes))
-    build(root)  # refreshes the descriptor's bytes and hashes, as a contributor would
+    build(root)  # refreshes the generated files (the data dictionary), as a maintainer would
     data = build_bundle(root, root.parent / "data")
     return {"data": data, "documents": documents, "first": first, "second": second}
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 from typing import Any
 
@@ -40,7 +41,34 @@ def read_descriptor(root: Path) -> tuple[dict[str, Any] | None, list[Finding]]:
             findings.append(Finding(DESCRIPTOR, None, "duplicate-resource", message))
         else:
             names.add(resource["name"])
-    return (None if findings else descriptor), findings
+    if findings:
+        return None, findings
+    return descriptor, _checksum_problems(path, descriptor)
+
+
+# Generated properties the committed descriptor leaves out: a hand-edited file's would be stale
+# after every edit and conflict on every merge. The release's descriptors compute their own.
+CHECKSUMS = ("bytes", "hash")
+
+
+def _checksum_problems(path: Path, descriptor: dict[str, Any]) -> list[Finding]:
+    """A warning when the committed descriptor still records resources' bytes or hashes."""
+    recorded = [
+        str(r.get("name"))
+        for r in descriptor["resources"]
+        if isinstance(r, dict) and any(key in r for key in CHECKSUMS)
+    ]
+    if not recorded:
+        return []
+    text = path.read_text(encoding="utf-8")
+    first = re.search(r'^\s*"(?:bytes|hash)"\s*:', text, re.M)
+    line = text.count("\n", 0, first.start()) + 1 if first else None
+    message = (
+        f"records bytes or hash of {', '.join(recorded)}: the repository's descriptor carries none "
+        "(they would change with every edit; each release's descriptor computes its own); "
+        "`faceledger build` removes them"
+    )
+    return [Finding(DESCRIPTOR, line, "descriptor-checksums", message, severity="warning")]
 
 
 def check_schema(rel: str, schema: Any, resources: set[str]) -> list[Finding]:

@@ -12,6 +12,7 @@ from pathlib import Path
 from ..core.findings import Finding
 from ..core.package import DERIVED, Package, Track
 from ..core.schema import read_json
+from .canonical import form_problems
 from .descriptor import check_schema, read_descriptor, reference_problems
 from .documents import build_documents
 from .tables import read_csv, table_from_rows
@@ -65,4 +66,6 @@ def read_repository(root: Path, track: Track | None = None) -> Package:
             package.findings += problems
             if table is not None:
                 package.tables[name] = table
+                content = (root / resource["path"]).read_bytes()
+                package.findings += form_problems(table, content, view.primary_key, problems)
     return package

@@ -24,6 +24,9 @@ from ..core.schema import Field, Schema, TableSchema
 from ..core.schema_types import CONSTRAINTS, DEFAULT_FORMAT, FORM
 from ..core.suggest import did_you_mean
 
+# Separators spreadsheets save "CSV" with in some locales and formats, by the name a message uses.
+DIALECTS = {";": "semicolons", "\t": "tabs"}
+
 
 def constraint_problems(field: Field, value: Any) -> list[str]:
     """Why `value` breaks its field's constraints (uniqueness is checked per table), said as what to write.
@@ -79,6 +82,13 @@ def read_csv(
     if header is None:
         return None, [Finding(rel, 1, "missing-header", f"expected a header row: {','.join(expected)}")]
     if header != expected:
+        separator = _separator(header, expected)
+        if separator:
+            message = (
+                f"this file is separated by {DIALECTS[separator]}; FaceLedger CSVs use commas "
+                '(in a spreadsheet, save it as "CSV UTF-8 (comma delimited)")'
+            )
+            return None, [Finding(rel, 1, "wrong-separator", message)]
         extra = [h for h in header if h not in expected]
         missing = [h for h in expected if h not in header]
         detail = []
@@ -137,6 +147,16 @@ def read_csv(
     arrays = {spec.name: [row[i] for row in rows] for i, spec in enumerate(specs)}
     data = pa.Table.from_pydict(arrays, schema=view.arrow_schema())
     return Table(name, data, rel, lines, unknown), findings
+
+
+def _separator(header: list[str], expected: list[str]) -> str | None:
+    """The separator other than a comma that splits this header into the expected columns, if one does."""
+    line = ",".join(header)
+    for separator in DIALECTS:
+        cells = next(csv.reader([line], delimiter=separator))
+        if len(cells) > len(header) and set(cells) & set(expected):
+            return separator
+    return None
 
 
 def _convert(spec: Field, parse: Callable[[str], Any], cell: str, missing: set[str]) -> tuple[Any, list[str]]:

@@ -1,15 +1,17 @@
-"""The generated files a repository commits: derived CSVs, datapackage.json's bytes and hashes, the docs.
+"""The generated files a repository commits: derived CSVs, datapackage.json, the docs.
 
 The docs are the data dictionary and the finding-code tables in README.md and docs/facts.md.
+The committed datapackage.json records no bytes or hashes: the curated files are edited by
+hand, and a checksum of each would be stale after every edit and conflict on every merge.
+Each release's descriptor computes its own (release_folder.py).
 """
 
 from __future__ import annotations
 
-import hashlib
-
 from ..core.files import dump_json
 from ..core.layout import DESCRIPTOR
 from ..core.package import DERIVED, Package
+from ..ingest.descriptor import CHECKSUMS
 from . import codes_doc, dictionary
 from .exporters import csv as csv_exporter
 
@@ -21,15 +23,9 @@ def repository_files(package: Package) -> dict[str, bytes]:
         resource = package.resource(name)
         files[resource["path"]] = csv_exporter.render(package.tables[name].data, package.schemas[name])
     descriptor = dict(package.descriptor)
-    resources = []
-    for resource in package.resources:
-        path = resource["path"]
-        data = files[path] if path in files else (package.root / path).read_bytes()
-        entry = {k: v for k, v in resource.items() if k not in ("bytes", "hash")}
-        entry["bytes"] = len(data)
-        entry["hash"] = "sha256:" + hashlib.sha256(data).hexdigest()
-        resources.append(entry)
-    descriptor["resources"] = resources
+    descriptor["resources"] = [
+        {k: v for k, v in resource.items() if k not in CHECKSUMS} for resource in package.resources
+    ]
     files[DESCRIPTOR] = dump_json(descriptor)
     files[dictionary.PATH] = dictionary.render(descriptor, package.schemas).encode("utf-8")
     files.update(codes_doc.pages(package.root))
