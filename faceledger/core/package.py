@@ -21,7 +21,7 @@ if TYPE_CHECKING:  # annotations only: the loader imports DESCRIPTOR from here a
 
 DESCRIPTOR = "datapackage.json"
 # Resources generated from seeds/; every other resource is curated and read from dataset/.
-DERIVED = ("documents", "document_links")
+DERIVED = ("documents", "document_links", "document_sources")
 # What a repository needs in order to build; the rest (code, tests, docs prose) is not data.
 REPOSITORY_PARTS = ("seeds", "schema", "dataset", "docs", DESCRIPTOR, "CHANGELOG.md", "LICENSE-DATA")
 # Wraps a loop over (items, count) to show progress; the CLI passes one for large seed folders.
