@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 from .findings import Finding
 from .schema import Schema, TableSchema
+from .tombstones import Successor
 
 if TYPE_CHECKING:  # annotations only: the loader imports DESCRIPTOR from here and must stay light
     import pyarrow as pa
@@ -62,6 +63,9 @@ class Package:
     # The text each document can be quoted from (title, excerpt, body), by document_id.
     texts: dict[str, str] = field(default_factory=dict)
     findings: list[Finding] = field(default_factory=list)
+    # Ids the last release published that this version lost without a tombstone, by (resource, id),
+    # each with the row that evidently carries it on: a reference to one is told the id to use.
+    successors: dict[tuple[str, str], Successor] = field(default_factory=dict)
     _views: dict[str, Schema] = field(default_factory=dict, repr=False, compare=False)
 
     def view(self, name: str) -> Schema:
