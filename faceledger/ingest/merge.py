@@ -20,6 +20,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import cached_property
 from typing import Any
 
 from ..core.findings import Finding
@@ -60,6 +61,7 @@ class Source:
         title, published = self.values.get("title"), self.values.get("published_at")
         return (title, published) if title and published else None
 
+    @cached_property
     def tokens(self) -> list[str]:
         """What this source shares with every other description of its article."""
         found = [key for key in (identity.article_key(a) for a in self.addresses) if key]
@@ -107,9 +109,9 @@ def merge(seeds: Sequence[Source], related: Mapping[str, Sequence[Source]], out:
     sets = _Sets()
     owner: dict[str, int] = {}
     for number, seed in enumerate(seeds):
-        for token in seed.tokens():
+        for token in seed.tokens:
             sets.union(owner.setdefault(token, number), number)
-    kept = _agreeing(seeds, sets, owner, out)
+    kept = _agreeing(seeds, sets, out)
     group_of = {token: sets.find(number) for token, number in owner.items()}
     headlines: dict[tuple[str, datetime], set[int]] = {}
     for number in kept:
@@ -141,7 +143,7 @@ def merge(seeds: Sequence[Source], related: Mapping[str, Sequence[Source]], out:
             )
 
 
-def _agreeing(seeds: Sequence[Source], sets: _Sets, owner: Mapping[str, int], out: Documents) -> set[int]:
+def _agreeing(seeds: Sequence[Source], sets: _Sets, out: Documents) -> set[int]:
     """The seeds that make documents: each set's first, and those that agree with it."""
     kept = set()
     for number, seed in enumerate(seeds):
@@ -158,7 +160,7 @@ def _agreeing(seeds: Sequence[Source], sets: _Sets, owner: Mapping[str, int], ou
                 seed.seed_path,
                 seed.lines.get(clash[0]),
                 "duplicate-document",
-                f"{seed.seed_path} and {first.seed_path} claim one article ({seed.tokens()[0]}) but differ "
+                f"{seed.seed_path} and {first.seed_path} claim one article ({seed.tokens[0]}) but differ "
                 f"({given}): correct the one that is wrong, or remove the copy",
                 field="title" if "title" in clash else "publishedDateTime",
             )
@@ -195,14 +197,14 @@ def _place(
                 )
             else:
                 sets.union(root, base + j)
-                for token in entry.tokens():
+                for token in entry.tokens:
                     group_of.setdefault(token, root)
         if len(left) == len(pending):
             break
         pending = left
     owner: dict[str, int] = {}
     for j in pending:  # articles no seed describes: the entries of one article join each other
-        for token in entries[j][1].tokens():
+        for token in entries[j][1].tokens:
             sets.union(owner.setdefault(token, base + j), base + j)
     listed, seen = [], set()
     for j, (listing, entry) in enumerate(entries):
@@ -221,7 +223,7 @@ def _place(
 def _seed_of(
     entry: Source, group_of: Mapping[str, int], headlines: Mapping[tuple[str, datetime], set[int]]
 ) -> int | None:
-    for token in entry.tokens():
+    for token in entry.tokens:
         if token in group_of:
             return group_of[token]
     seeds = headlines.get(entry.headline) if entry.headline and not entry.addresses else None
