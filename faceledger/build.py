@@ -14,16 +14,19 @@ import tempfile
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from .checks import assemble
+from .checks import check
 from .compare import snapshots
 from .compare.changes import Diff
 from .compare.report import changes_csv
 from .compare.rows import compare
+from .compare.successors import lost
+from .core import git
 from .core.files import dump_json, restoring, write_files
 from .core.findings import BuildFailed, Finding, errors
 from .core.layout import DESCRIPTOR
 from .core.package import Package, Track
 from .core.timestamps import release_time
+from .ingest.repository import read_repository
 from .publish.bundle import source_bundle, write_bundle
 from .publish.release_folder import write_release
 from .publish.repository import repository_files, stale_files
@@ -46,6 +49,8 @@ class Plan:
     package: Package
     files: dict[str, bytes]
     changed: list[str]
+    # The release the package was checked against, when the plan read it (see assemble).
+    previous: snapshots.Snapshot | None = None
 
     @property
     def findings(self) -> list[Finding]:
@@ -84,14 +89,34 @@ class BuildResult:
     changes: Diff | None = None
 
 
+def assemble(root: Path, track: Track | None = None) -> tuple[Package, snapshots.Snapshot | None]:
+    """The repository read and checked against the release it builds on, which is returned too.
+
+    An id that release published and this version lost without a tombstone is
+    followed to the row that evidently carries it on, so that a reference to the
+    old id is told which id to cite (compare/successors.py). A release that cannot
+    be read is left to the comparison after the build, which names what is wrong.
+    """
+    package = read_repository(root, track=track)
+    try:
+        previous: snapshots.Snapshot | None = snapshots.last_release(root, package.version)
+    except (BuildFailed, git.GitError):
+        previous = None
+    if previous is not None:
+        package.successors = lost(previous, package)
+    package.findings += check(package)
+    return package, previous
+
+
 def plan(root: Path, track: Track | None = None, package: Package | None = None) -> Plan:
     """Read and check `root` (or take `package`, already assembled from it); raise BuildFailed on errors."""
+    previous = None
     if package is None:
-        package = assemble(root, track=track)
+        package, previous = assemble(root, track=track)
     if errors(package.findings):
         raise BuildFailed(package.findings)
     files = repository_files(package)
-    return Plan(package, files, stale_files(package, files))
+    return Plan(package, files, stale_files(package, files), previous)
 
 
 def build(
@@ -128,6 +153,8 @@ def _write(planned: Plan, dist: Path | None, previous: str | snapshots.Snapshot 
     if planned.changed:
         write_files(root, planned.files, planned.changed)
     package.descriptor = json.loads(planned.files[DESCRIPTOR])
+    if previous is None and planned.previous is not None:
+        previous = planned.previous
     if not isinstance(previous, snapshots.Snapshot):
         previous = (
             snapshots.read(previous, root) if previous else snapshots.last_release(root, package.version)

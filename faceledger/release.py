@@ -14,8 +14,7 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
-from .build import BuildResult, plan, write
-from .checks import assemble
+from .build import BuildResult, assemble, plan, write
 from .compare import snapshots
 from .compare.changes import Diff
 from .compare.report import summary, version_problems
@@ -50,7 +49,7 @@ def release(
     track: Track | None = None,
 ) -> Released:
     """Release `root` as the version `request` names: major, minor, patch or MAJOR.MINOR.PATCH."""
-    package = assemble(root, track=track)
+    package, _ = assemble(root, track=track)
     if errors(package.findings):
         raise BuildFailed(package.findings)
     try:

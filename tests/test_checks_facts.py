@@ -86,7 +86,7 @@ BREAKS = {
         "org-nec,,,,London Met taps NEC Ltd",
         "quote-not-found",
         "quote",
-        "doc-f61ac30f759b96b9",
+        "doc-7e1c7702085be4f0",
     ),
     "quote with other capitals": (
         EVIDENCE,
@@ -277,8 +277,8 @@ BREAKS = {
     ),
     "evidence for two facts": (
         EVIDENCE,
-        "ev-nec-taps,doc-f61ac30f759b96b9,org-nec,,,",
-        "ev-nec-taps,doc-f61ac30f759b96b9,org-nec,,con-met-police-nec,",
+        "ev-nec-taps,doc-7e1c7702085be4f0,org-nec,,,",
+        "ev-nec-taps,doc-7e1c7702085be4f0,org-nec,,con-met-police-nec,",
         "evidence-target",
         None,
         "",
@@ -324,8 +324,8 @@ def test_a_bound_is_not_an_amount(repo: Path) -> None:
     replace(
         repo,
         EVIDENCE,
-        "ev-ice-clearview-ai-hsi-buyer,doc-5e364076180ccc23,,,con-ice-clearview-ai-hsi,,",
-        "ev-ice-clearview-ai-hsi-buyer,doc-5e364076180ccc23,,,con-ice-clearview-ai-hsi,amount,",
+        "ev-ice-clearview-ai-hsi-buyer,doc-32821b28e9779e12,,,con-ice-clearview-ai-hsi,,",
+        "ev-ice-clearview-ai-hsi-buyer,doc-32821b28e9779e12,,,con-ice-clearview-ai-hsi,amount,",
     )
     assert_finding(failed_build(repo), "unsupported-value", CONTRACTS, line, "amount", "no amount in figures")
 
@@ -347,7 +347,7 @@ def test_malformed_row(repo: Path) -> None:
 
 
 def test_fact_without_evidence(repo: Path) -> None:
-    replace(repo, EVIDENCE, "ev-nec-taps,doc-f61ac30f759b96b9,org-nec,", "ev-nec-taps,doc-f61ac30f759b96b9,,")
+    replace(repo, EVIDENCE, "ev-nec-taps,doc-7e1c7702085be4f0,org-nec,", "ev-nec-taps,doc-7e1c7702085be4f0,,")
     assert_finding(failed_build(repo), "no-evidence", ORGS, line_of(repo, ORGS, "org-nec,"))
 
 
@@ -372,7 +372,7 @@ def test_listed_private_person_in_a_quote(repo: Path) -> None:
     text = (repo / "seeds/004_2521c0302a7bf621.txt").read_text(encoding="utf-8")
     start = text.index("Authorities arrested")
     sentence = text[start : text.index(".", start) + 1]
-    line = append(repo, EVIDENCE, f'ev-ice-arrest,doc-5e364076180ccc23,org-ice,,,,"{sentence}"')
+    line = append(repo, EVIDENCE, f'ev-ice-arrest,doc-32821b28e9779e12,org-ice,,,,"{sentence}"')
     assert_finding(failed_build(repo), "private-person", EVIDENCE, line, "quote")
 
 

@@ -86,13 +86,13 @@ def test_a_rename_to_a_missing_id_suggests_the_nearest(repo: Path):
 # A quote that is not in its document ---------------------------------------------------------------
 
 AWARD = "The September 5 purchase awards $3,750,000 to well-known"
-TITLE = "ICE drops $3.9M for Trust Stamp’s facial recognition"  # doc-f61ac30f759b96b9, listed by seed 000
+TITLE = "ICE drops $3.9M for Trust Stamp’s facial recognition"  # doc-7e1c7702085be4f0, listed by seed 000
 
 
 def test_a_misquoted_figure_shows_the_closest_passage_and_the_difference(repo: Path):
     line = replace(repo, EVIDENCE, AWARD, AWARD.replace("3,750,000", "3,570,000"))
     message = only(repo, "quote-not-found", EVIDENCE, line)["message"]
-    assert message.startswith("the quote does not occur in doc-5e364076180ccc23's title, excerpt or body; ")
+    assert message.startswith("the quote does not occur in doc-32821b28e9779e12's title, excerpt or body; ")
     assert (
         'closest passage (99% alike) at "…The September 5 purchase awards $3,750,000 to well-known' in message
     )
@@ -114,9 +114,9 @@ def test_a_quote_copied_from_the_seeds_raw_bytes_is_told_to_quote_the_repaired_t
     line = replace(repo, EVIDENCE, f"amount,{TITLE}\n", f"amount,{mojibake}\n")
     message = only(repo, "quote-not-found", EVIDENCE, line)["message"]
     assert message == (
-        "the quote does not occur in doc-f61ac30f759b96b9's title, excerpt or body; the quote matches the "
+        "the quote does not occur in doc-7e1c7702085be4f0's title, excerpt or body; the quote matches the "
         "raw bytes of seeds/000_feff060093cf589f.txt, which contain mojibake; quote the repaired text as "
-        f'`faceledger show doc-f61ac30f759b96b9` prints it: "{TITLE}"'
+        f'`faceledger show doc-7e1c7702085be4f0` prints it: "{TITLE}"'
     )
 
 
@@ -124,11 +124,11 @@ def test_a_quote_from_another_document_names_it(repo: Path):
     line = replace(
         repo,
         EVIDENCE,
-        "ev-trust-stamp-company,doc-85c53c228998c7fe,",
-        "ev-trust-stamp-company,doc-f61ac30f759b96b9,",
+        "ev-trust-stamp-company,doc-6b2ffdc075ca2b3c,",
+        "ev-trust-stamp-company,doc-7e1c7702085be4f0,",
     )
     message = only(repo, "quote-not-found", EVIDENCE, line)["message"]
-    assert message.endswith("; it occurs in doc-85c53c228998c7fe: is document_id the one you meant?")
+    assert message.endswith("; it occurs in doc-6b2ffdc075ca2b3c: is document_id the one you meant?")
 
 
 def test_a_quote_like_nothing_in_the_document_says_so(repo: Path):
@@ -136,7 +136,7 @@ def test_a_quote_like_nothing_in_the_document_says_so(repo: Path):
     line = replace(repo, EVIDENCE, old, "Nothing like this sentence appears anywhere at all.")
     message = only(repo, "quote-not-found", EVIDENCE, line)["message"]
     assert message.endswith(
-        "; no passage of it is like the quote: read it with `faceledger show doc-5e364076180ccc23`"
+        "; no passage of it is like the quote: read it with `faceledger show doc-32821b28e9779e12`"
     )
 
 

@@ -101,15 +101,15 @@ BREAKS = {
     ),
     "evidence for an organization id off its pattern": (
         EVIDENCE,
-        "ev-nec-taps,doc-f61ac30f759b96b9,org-nec,",
-        "ev-nec-taps,doc-f61ac30f759b96b9,ORG-NEC,",
+        "ev-nec-taps,doc-7e1c7702085be4f0,org-nec,",
+        "ev-nec-taps,doc-7e1c7702085be4f0,ORG-NEC,",
         "bad-value",
         "organization_id",
         "",
     ),
     "evidence quoting a document id off its pattern": (
         EVIDENCE,
-        "ev-nec-taps,doc-f61ac30f759b96b9,",
+        "ev-nec-taps,doc-7e1c7702085be4f0,",
         "ev-nec-taps,doc-f61ac30f759b96,",
         "bad-value",
         "document_id",

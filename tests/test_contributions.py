@@ -16,14 +16,14 @@ from .support import GIT_ENV, REPO, cli, commit, copy_repo, git
 # Two organizations and the evidence naming them, each valid on its own (the quotes are in seeds/).
 ORGANIZATION_A = "org-ben-gurion-university,Ben-Gurion University,university,IL,,,https://www.bgu.ac.il/"
 EVIDENCE_A = (
-    "ev-ben-gurion-university-researchers,doc-7d05200d35b9d482,org-ben-gurion-university,,,,"
+    "ev-ben-gurion-university-researchers,doc-f282ef1d30892ca7,org-ben-gurion-university,,,,"
     "Researchers at Israel's Ben-Gurion University trained AI software"
 )
 ORGANIZATION_B = (
     "org-border-patrol,U.S. Border Patrol,government-agency,US,,border patrol,https://www.cbp.gov/"
 )
 EVIDENCE_B = (
-    "ev-border-patrol-agents,doc-5e364076180ccc23,org-border-patrol,,,,"
+    "ev-border-patrol-agents,doc-32821b28e9779e12,org-border-patrol,,,,"
     "initially charged with assaulting border patrol agents before authorities dropped those charges"
 )
 

@@ -38,7 +38,7 @@ def test_front_matter_seed_is_normalized(documents):
     )
     assert row["topics"] == ["AI", "Computer Vision", "Natural Language Processing"]
     assert row["content_sha256"] == "85c53c228998c7fe8391dd12b7fced2534109044ae1625f259948776b10437ce"
-    assert row["document_id"] == "doc-85c53c228998c7fe"
+    assert row["document_id"] == "doc-6b2ffdc075ca2b3c"
 
 
 def test_feed_internals_are_not_published(documents):

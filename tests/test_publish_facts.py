@@ -17,9 +17,9 @@ from .support import REPO
 
 FORMATS = ("csv", "parquet", "json")
 RESOURCES = ("documents", "organizations", "systems", "contracts", "evidence")
-BUSINESS_INSIDER = "doc-85c53c228998c7fe"
-MEDIA_404 = "doc-5e364076180ccc23"
-BIOMETRIC_UPDATE = "doc-f61ac30f759b96b9"
+BUSINESS_INSIDER = "doc-6b2ffdc075ca2b3c"
+MEDIA_404 = "doc-32821b28e9779e12"
+BIOMETRIC_UPDATE = "doc-7e1c7702085be4f0"
 
 
 def read_csv(folder: Path, name: str) -> list[dict[str, Any]]:

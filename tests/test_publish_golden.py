@@ -36,4 +36,4 @@ def test_the_golden_file_covers_every_format():
     names = sums(GOLDEN)
     for fmt in ("csv", "parquet", "json"):
         assert f"{fmt}/datapackage.json" in names
-        assert sum(name.startswith(f"{fmt}/") for name in names) == 8
+        assert sum(name.startswith(f"{fmt}/") for name in names) == 9

@@ -39,6 +39,7 @@ CHECKS: list[PackageCheck] = [
     fact_problems,
     versions.version_problems,
     ids.id_problems,
+    ids.unretired_problems,
 ]
 
 

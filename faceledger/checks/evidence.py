@@ -167,7 +167,9 @@ def _undated(
         return  # reported by value_problems
     if row.get(rule["basis"]) == "publication":
         for citation in cited:
-            published = facts.published.get(citation.document_id)
+            if citation.document_id not in facts.published:
+                continue  # no such document: the key check reports the reference, once
+            published = facts.published[citation.document_id]
             if published is None:
                 yield f"{citation.id} cites {citation.document_id}, which has no publication date to take the year from"
             elif date != ev.PartialDate(published.year):

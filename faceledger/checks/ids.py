@@ -10,6 +10,7 @@ from ..core.package import Package
 from ..core.suggest import did_you_mean
 from ..core.tombstones import (
     FIELDS,
+    NO_TOMBSTONES,
     REMOVED,
     TOMBSTONES,
     RedirectCycle,
@@ -60,6 +61,26 @@ def id_problems(package: Package) -> list[Finding]:
                     )
                 )
     return findings
+
+
+def unretired_problems(package: Package) -> list[Finding]:
+    """Ids the last release published that this version lost with an evident successor and no tombstone.
+
+    Comparing versions (compare/renames.py) finds the same; said here too, a build whose
+    references to such an id fail still names the tombstone to add.
+    """
+    retired = package.tables.get(TOMBSTONES)
+    stones_path = retired.path if retired is not None else NO_TOMBSTONES
+    return [
+        Finding(
+            package.resource(name)["path"],
+            None,
+            "removed-without-tombstone",
+            successor.unretired(stones_path),
+            severity="warning",
+        )
+        for (name, _), successor in package.successors.items()
+    ]
 
 
 def _tombstone_problems(

@@ -8,6 +8,7 @@ from ..core.findings import Finding
 from ..core.package import Package, Table
 from ..core.schema import Schema
 from ..core.suggest import did_you_mean
+from ..core.tombstones import TOMBSTONES, RedirectCycle, resolve
 
 
 def foreign_key_problems(package: Package) -> list[Finding]:
@@ -28,6 +29,12 @@ def foreign_key_problems(package: Package) -> list[Finding]:
             values = zip(*(table.data.column(f).to_pylist() for f in source), strict=True)
             for index, value in enumerate(values):
                 if any(v is None for v in value) or value in known or _matches(value, unsure):
+                    continue
+                renamed = _renamed(package, target_name, value) if len(value) == 1 else None
+                if renamed is not None:
+                    findings.append(
+                        Finding(table.path, table.line(index), "renamed-id", renamed, field=",".join(source))
+                    )
                     continue
                 findings.append(
                     Finding(
@@ -51,6 +58,27 @@ def _nearest(value: tuple[Any, ...], known: set[tuple[Any, ...]]) -> str:
     if len(value) != 1 or not isinstance(value[0], str):
         return ""
     return did_you_mean(value[0], (k[0] for k in known if isinstance(k[0], str)))
+
+
+def _renamed(package: Package, resource: str, value: tuple[Any, ...]) -> str | None:
+    """What to cite instead of an id that was renamed (by a tombstone, or evidently since the last release)."""
+    old = str(value[0])
+    retired = package.tables.get(TOMBSTONES)
+    if retired is not None:
+        try:
+            current = resolve(resource, old, retired.data)
+        except RedirectCycle:  # reported by the id checks
+            current = None
+        if current is not None and current != old:
+            return f"{old} was renamed to {current} ({retired.path}): cite {current}"
+    successor = package.successors.get((resource, old))
+    if successor is None:
+        return None
+    new, shared = successor.replaced_by, " and ".join(successor.shared)
+    return (
+        f"{old}, published in {successor.last_version}, is now {new} (the same {shared}): cite {new}, "
+        f"and retire {old} with the tombstone the removed-without-tombstone finding gives"
+    )
 
 
 def _matches(value: tuple[Any, ...], patterns: list[tuple[Any, ...]]) -> bool:

@@ -10,13 +10,14 @@ from ..core.findings import Finding
 from .changes import ResourceChanges
 from .columns import changed_fields, comparable, keys_of
 from .snapshots import Snapshot
+from .successors import successors_of
 
 
 def follow_tombstones(old: Snapshot, new: Snapshot, data: list[ResourceChanges]) -> list[Finding]:
     """Explain removed ids by their tombstones, pair renames, and find ids removed or reused unexplained."""
     old_stones = ids.tombstones(old.tables.get(ids.TOMBSTONES))
     new_stones = ids.tombstones(new.tables.get(ids.TOMBSTONES))
-    stones_path = _path(new, ids.TOMBSTONES) or f"a {ids.TOMBSTONES} resource"
+    stones_path = _path(new, ids.TOMBSTONES) or ids.NO_TOMBSTONES
     problems = []
     for where, stone in old_stones.items():
         kept = new_stones.get(where)
@@ -84,15 +85,25 @@ def _explain_removals(
         changes.added = [k for k in changes.added if k not in arrived]
     if not unexplained:
         return []
+    where = _path(new, name) or name
+    found = successors_of(name, old, new, unexplained)
+    problems = [
+        Finding(where, None, "removed-without-tombstone", successor.unretired(stones_path))
+        for successor in found.values()
+    ]
+    unexplained = [key for key in unexplained if key not in found]
+    if not unexplained:
+        return problems
     shown = ", ".join(unexplained[:5]) + (f" and {len(unexplained) - 5} more" if len(unexplained) > 5 else "")
     return [
+        *problems,
         Finding(
-            _path(new, name) or name,
+            where,
             None,
             "removed-without-tombstone",
             f"{len(unexplained)} {name} id(s) published in {old.version} are gone without a tombstone ({shown}): "
             f"add each to {stones_path} as removed (with the reason) or renamed (with its new id)",
-        )
+        ),
     ]
 
 

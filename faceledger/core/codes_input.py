@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from .code_kinds import BOTH, ERROR, WARNING, Code
+from .code_kinds import BOTH, ERROR, INFO, WARNING, Code
 
 INPUT_CODES: tuple[Code, ...] = (
     # Seeds and front matter
@@ -46,7 +46,7 @@ INPUT_CODES: tuple[Code, ...] = (
         "a date or time that cannot be read or does not exist: a seed's or related entry's "
         "`publishedDateTime`, or a curated partial date such as `2021-02-30`",
     ),
-    Code("bad-url", ERROR, ("seeds",), "an `originalUrl` or `webUrl` that is not an absolute http(s) URL"),
+    Code("bad-url", ERROR, ("seeds",), "a seed's `originalUrl`, `webUrl` or AMP URL that is not http(s)"),
     Code(
         "unknown-key",
         WARNING,
@@ -65,7 +65,15 @@ INPUT_CODES: tuple[Code, ...] = (
         "duplicate-document",
         ERROR,
         ("seeds",),
-        "two seeds that are the same document (the same bytes or the same canonical URL)",
+        "two seeds of one article (docs/identity.md) that give it different titles or publication times; "
+        "the finding names both files",
+    ),
+    Code(
+        "document-merged",
+        INFO,
+        ("seeds",),
+        "several sources of one article (a seed, related entries, copies) made one document; the finding "
+        "names the sources and any value not kept (docs/identity.md)",
     ),
     Code(
         "metadata-missing",

@@ -46,7 +46,13 @@ RELEASE_CODES: tuple[Code, ...] = (
         BOTH,
         ("ids",),
         "ids an earlier version published that are gone without a tombstone (`diff` and `release` refuse "
-        "it, `build` warns)",
+        "it, `build` warns); for an id with an evident successor, the tombstone line to add",
+    ),
+    Code(
+        "renamed-id",
+        ERROR,
+        ("ids", "tables"),
+        "a foreign key (such as evidence's `document_id`) citing a renamed id; it names the id to cite",
     ),
     Code(
         "invalid-version",

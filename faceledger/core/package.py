@@ -16,12 +16,13 @@ from typing import TYPE_CHECKING, Any
 from .findings import Finding
 from .layout import DESCRIPTOR
 from .schema import Schema, TableSchema
+from .tombstones import Successor
 
 if TYPE_CHECKING:  # annotations only: pyarrow costs a tenth of a second to import
     import pyarrow as pa
 
 # Resources generated from seeds/; every other resource is curated and read from dataset/.
-DERIVED = ("documents", "document_links")
+DERIVED = ("documents", "document_links", "document_sources")
 # What a repository needs in order to build; the rest (code, tests, docs prose) is not data.
 REPOSITORY_PARTS = ("seeds", "schema", "dataset", "docs", DESCRIPTOR, "CHANGELOG.md", "LICENSE-DATA")
 # Wraps a loop over (items, count) to show progress; the CLI passes one for large seed folders.
@@ -62,6 +63,9 @@ class Package:
     # The text each document can be quoted from (title, excerpt, body), by document_id.
     texts: dict[str, str] = field(default_factory=dict)
     findings: list[Finding] = field(default_factory=list)
+    # Ids the last release published that this version lost without a tombstone, by (resource, id),
+    # each with the row that evidently carries it on: a reference to one is told the id to use.
+    successors: dict[tuple[str, str], Successor] = field(default_factory=dict)
     _views: dict[str, Schema] = field(default_factory=dict, repr=False, compare=False)
 
     def view(self, name: str) -> Schema:

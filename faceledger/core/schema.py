@@ -36,6 +36,10 @@ if TYPE_CHECKING:
 TableSchema = Mapping[str, Any]
 
 DATETIME_FORMAT = "%Y-%m-%dT%H:%M:%SZ"
+# Marks the fields that identify a row whatever its id: the fields sharing a value of the marker
+# together say "this is the same thing" (docs/identity.md). A row whose id disappears is
+# evidently the row that shares one of them (compare/successors.py).
+IDENTITY = "x-faceledger-identity"
 
 
 def read_json(path: Path) -> dict[str, Any]:
@@ -228,6 +232,15 @@ class Schema:
         keys = [self.primary_key] if self.primary_key else []
         keys += [(f.name,) for f in self.fields if f.unique and (f.name,) != self.primary_key]
         return keys
+
+    def identities(self) -> dict[str, tuple[Field, ...]]:
+        """The fields that identify a row, by the name of the identity they make up together."""
+        groups: dict[str, tuple[Field, ...]] = {}
+        for spec in self.fields:
+            group = spec.get(IDENTITY)
+            if isinstance(group, str) and group:
+                groups[group] = (*groups.get(group, ()), spec)
+        return groups
 
     def reference(self, field_name: str) -> ForeignKey | None:
         """The foreign key made of `field_name` alone, if one is declared."""

@@ -12,13 +12,17 @@ rows keyed by several fields (links between ids) follow the ids they join.
 
 from __future__ import annotations
 
+import csv
+import io
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, fields
+from dataclasses import astuple, dataclass, fields
 from typing import Any
 
 from .schema import TableSchema, primary_key
 
 TOMBSTONES = "tombstones"
+# Where a tombstone goes in a package that has no tombstones resource (yet).
+NO_TOMBSTONES = f"a {TOMBSTONES} resource"
 REMOVED, RENAMED = "removed", "renamed"
 
 
@@ -60,6 +64,42 @@ def _cells(row: Mapping[str, Any]) -> dict[str, Any]:
 def tombstones(rows: Any) -> dict[tuple[str, str], Tombstone]:
     """Tombstones by (resource, id)."""
     return {(stone.resource, stone.id): stone for stone in tombstone_rows(rows)}
+
+
+@dataclass(frozen=True)
+class Successor:
+    """A published id that is gone without a tombstone, and the current row that evidently carries it on.
+
+    compare/successors.py finds these from the fields a resource's schema marks
+    `x-faceledger-identity`; the tombstone a curator adds for one is `tombstone`.
+    """
+
+    resource: str
+    id: str
+    replaced_by: str
+    last_version: str
+    shared: tuple[str, ...]  # the fields whose values the two rows share
+    evidence: str  # those fields and values, e.g. "the same seed_path: seeds/004_2521c0302a7bf621.txt"
+
+    @property
+    def tombstone(self) -> Tombstone:
+        reason = f"The id changed: {self.replaced_by} is the same row (same {' and '.join(self.shared)})."
+        return Tombstone(self.resource, self.id, RENAMED, self.replaced_by, self.last_version, reason)
+
+    def unretired(self, stones_path: str) -> str:
+        """What the finding about its missing tombstone says, wherever it is found."""
+        return (
+            f"{self.id}, published in {self.last_version}, is gone without a tombstone; {self.replaced_by} is "
+            f"evidently the same row ({self.evidence}): add this line to {stones_path}: "
+            f"{tombstone_line(self.tombstone)}"
+        )
+
+
+def tombstone_line(stone: Tombstone) -> str:
+    """The tombstone as a line of the tombstones CSV file, quoted where it needs to be."""
+    out = io.StringIO()
+    csv.writer(out, lineterminator="").writerow(["" if v is None else v for v in astuple(stone)])
+    return out.getvalue()
 
 
 class RedirectCycle(ValueError):

@@ -10,7 +10,7 @@ from typing import Any
 from ..core.findings import Finding
 from ..core.layout import DESCRIPTOR
 from ..core.package import Package
-from ..core.schema import Field, ForeignKey, names, read_json
+from ..core.schema import IDENTITY, Field, ForeignKey, names, read_json
 from ..core.schema_types import CONSTRAINTS, EXTENSION_PREFIX, FIELD_KEYWORDS, FORM, SCHEMA_KEYWORDS
 from .tables import broken_constraints
 
@@ -94,6 +94,9 @@ def check_schema(rel: str, schema: Any, resources: set[str]) -> list[Finding]:
             Finding(rel, None, "invalid-schema", problem, field=spec["name"])
             for problem in field_problems(spec)
         ]
+        if IDENTITY in spec and not (isinstance(spec[IDENTITY], str) and spec[IDENTITY]):
+            message = f"{IDENTITY} names the identity the field is part of: a non-empty text"
+            findings.append(Finding(rel, None, "invalid-schema", message, field=spec["name"]))
         if not spec.get("description"):
             findings.append(
                 Finding(

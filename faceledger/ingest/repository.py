@@ -55,7 +55,11 @@ def read_repository(root: Path, track: Track | None = None) -> Package:
     documents = build_documents(root, track=track, columns=columns)
     package.findings += documents.findings
     package.texts = documents.texts
-    rows = {"documents": documents.rows, "document_links": documents.links}
+    rows = {
+        "documents": documents.rows,
+        "document_links": documents.links,
+        "document_sources": documents.sources,
+    }
     for resource in package.resources:
         name = resource["name"]
         view = package.view(name)

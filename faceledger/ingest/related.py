@@ -1,0 +1,74 @@
+"""A seed's related list: each entry a metadata-only description of another article."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ..core.findings import Finding
+from . import text, urls
+from .fields import parse_timestamp, publisher
+from .merge import Source
+from .seeds import Seed
+
+# Where a feed gives an article's addresses, the one to publish first (see docs/identity.md).
+ADDRESS_KEYS = ("originalUrl", "webUrl", "ampWebUrl", "cdnAmpWebUrl")
+
+
+def addresses(meta: dict[str, Any]) -> list[str]:
+    """The canonical URLs of an article's addresses, originalUrl before webUrl before the AMP copies."""
+    found = (urls.canonical_url(meta.get(key)) for key in ADDRESS_KEYS)
+    return list(dict.fromkeys(url for url in found if url))
+
+
+def related_sources(seed: Seed, findings: list[Finding]) -> list[Source]:
+    """The entries of a seed's related list as sources, in list order; a bad entry is a finding instead."""
+    related = seed.metadata.get("related")
+    if related is None:
+        return []
+    if not isinstance(related, list):
+        findings.append(
+            Finding(seed.path, seed.line("related"), "bad-value", "related must be a list", field="related")
+        )
+        return []
+    sources = []
+    for index, entry in enumerate(related):
+        where = f"related[{index}]"
+        line = seed.line("related", index)
+        if (
+            not isinstance(entry, dict)
+            or not isinstance(entry.get("title"), str)
+            or not text.clean(entry["title"])
+        ):
+            findings.append(
+                Finding(
+                    seed.path, line, "related-invalid", "a related entry needs at least a title", field=where
+                )
+            )
+            continue
+        published, reason = (None, None)
+        if entry.get("publishedDateTime") is not None:
+            published, reason = parse_timestamp(entry["publishedDateTime"])
+        if reason:
+            findings.append(
+                Finding(
+                    seed.path,
+                    seed.line("related", index, "publishedDateTime"),
+                    "bad-date",
+                    reason,
+                    field=where + ".publishedDateTime",
+                )
+            )
+            continue
+        title = text.clean(entry["title"])
+        excerpt = text.clean(entry["excerpt"]) if isinstance(entry.get("excerpt"), str) else None
+        values = {
+            "title": title,
+            "excerpt": excerpt,
+            **publisher(entry.get("provider")),
+            "published_at": published,
+            "url": urls.canonical_url(entry.get("originalUrl")) or urls.canonical_url(entry.get("webUrl")),
+            "source_format": "related",
+        }
+        quotable = "\n".join(p for p in (title, excerpt) if p)
+        sources.append(Source(seed.path, index + 1, values, quotable, tuple(addresses(entry)), line=line))
+    return sources
