@@ -246,3 +246,18 @@ def test_a_row_both_contributions_changed_appears_twice_and_validate_says_so(tmp
     result = cli("validate", "--root", str(root))
     assert result.exit_code == 1
     assert f"dataset/organizations.csv:{twice[1]}: error duplicate-key" in result.output
+
+
+def test_correcting_a_seeds_bytes_validates_without_editing_dataset(repo: Path):
+    seed = repo / "seeds" / "000_feff060093cf589f.txt"
+    raw = seed.read_text(encoding="utf-8")
+    assert "Trust Stampâ€™s" in raw
+    seed.write_text(raw.replace("Trust Stampâ€™s", "Trust Stamp’s"), encoding="utf-8")
+    before = {p.name: p.read_bytes() for p in (repo / "dataset").iterdir()}
+    result = cli("validate", "--root", str(repo), "--format", "json")
+    assert result.exit_code == 0, result.output
+    findings = json.loads(result.stdout)
+    assert not [f for f in findings if f["severity"] == "error"]
+    # documents.csv records the seed's hash, so it is stale, which validate only warns of.
+    assert {f["path"] for f in findings if f["code"] == "stale"} == {"dataset/documents.csv"}
+    assert {p.name: p.read_bytes() for p in (repo / "dataset").iterdir()} == before
