@@ -17,11 +17,11 @@ from collections.abc import Callable, Iterable
 from functools import partial
 from pathlib import Path
 
-from .core.files import safe_path
-from .core.findings import Finding
-from .core.layout import DESCRIPTOR
-from .publish.checksums import LINE as _SUM_LINE
-from .publish.checksums import SUMS
+from ..core.files import safe_path
+from ..core.findings import Finding
+from ..core.layout import DESCRIPTOR
+from ..publish.checksums import LINE as _SUM_LINE
+from ..publish.checksums import SUMS
 
 # Gives the bytes of a file named in a descriptor, or None when it is not there.
 Reader = Callable[[str], bytes | None]
