@@ -50,15 +50,6 @@ def copy_release(release: Path, target: Path) -> Path:
     return Path(shutil.copytree(release, target / release.name))
 
 
-def flipped(path: Path, at: int, mask: int = 0xFF) -> bytes:
-    """Change the byte at `at` (XOR `mask`); return the file's bytes as they were."""
-    original = path.read_bytes()
-    data = bytearray(original)
-    data[at] ^= mask
-    path.write_bytes(bytes(data))
-    return original
-
-
 def names(findings: list[Finding], name: str) -> bool:
     """Whether some error names the file `name`: as its path, inside a zip, or in its message."""
     return any(f.path == name or f.path.startswith(f"{name}:") or name in f.message for f in errors(findings))
