@@ -16,7 +16,7 @@ class Listed:
     line: int
 
 
-# Each path SHA256SUMS lists, with its digest and line; None when there is no SHA256SUMS to read.
+# Each path SHA256SUMS lists, with its digest and the line it is on.
 Sums = dict[str, Listed]
 
 
