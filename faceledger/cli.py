@@ -267,12 +267,19 @@ def verify_command(
     ] = False,
     output: FormatOption = OutputFormat.text,
 ) -> None:
-    """Check every file of a release against SHA256SUMS and each datapackage.json's bytes and hash."""
+    """Check every file of a release against SHA256SUMS and each datapackage.json's bytes and hash.
+
+    Every file and zip member that is missing, changed, extra or unreadable is named, and the exit code is 1; so is a release without SHA256SUMS, and a zip with no SHA256SUMS beside it.
+
+    What verify cannot catch: SHA256SUMS and the descriptors travel with the files, so someone who rewrites the data, the descriptors and SHA256SUMS consistently passes. To rule that out, check SHA256SUMS itself against the publisher's signature or build attestation (README, "Checking a download").
+    """
     from .verify import verify
 
-    code = report(verify(path, ignore_missing=ignore_missing), output)
+    findings = verify(path, ignore_missing=ignore_missing)
+    code = report(findings, output)
     if code == 0:
-        typer.echo(f"{path}: every file matches", err=True)
+        checked = "every file matches" if not findings else "every file it could check matches"
+        typer.echo(f"{path}: {checked}", err=True)
     raise typer.Exit(code)
 
 

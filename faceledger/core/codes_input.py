@@ -158,7 +158,8 @@ INPUT_CODES: tuple[Code, ...] = (
         "invalid-descriptor",
         ERROR,
         ("schemas", "release", "verify"),
-        "a descriptor without a resources list, or a resource without a name, a relative path or a schema",
+        "a descriptor that is not JSON or has no resources list, or a resource without a name, a relative path "
+        "or a schema",
     ),
     Code("duplicate-resource", ERROR, ("schemas",), "two resources with the same name in `datapackage.json`"),
     Code(

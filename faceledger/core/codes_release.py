@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from .code_kinds import BOTH, ERROR, Code
+from .code_kinds import BOTH, ERROR, WARNING, Code
 
 RELEASE_CODES: tuple[Code, ...] = (
     # Ids, tombstones and versions
@@ -105,13 +105,36 @@ RELEASE_CODES: tuple[Code, ...] = (
     # faceledger verify
     Code("not-found", ERROR, ("verify",), "no such folder or zip file to verify"),
     Code("nothing-to-verify", ERROR, ("verify",), "a folder with no `SHA256SUMS`, descriptor or zip file"),
-    Code("malformed-line", ERROR, ("verify",), "a `SHA256SUMS` line that is not `<sha256>  <relative path>`"),
-    Code("checksum-mismatch", ERROR, ("verify",), "a file whose SHA-256 is not the one in `SHA256SUMS`"),
-    Code("unlisted-file", ERROR, ("verify",), "a file in the release folder that `SHA256SUMS` does not list"),
+    Code(
+        "malformed-line",
+        ERROR,
+        ("verify",),
+        "a `SHA256SUMS` line that is not `<sha256>  <relative path>` as a release writes it, or repeats a path",
+    ),
+    Code(
+        "checksum-mismatch",
+        ERROR,
+        ("verify",),
+        "a file or zip member whose SHA-256 is not the one in `SHA256SUMS`; without it, a zip's copy of a "
+        "file beside it that differs from that file",
+    ),
+    Code("unlisted-file", ERROR, ("verify",), "a file or zip member that `SHA256SUMS` does not list"),
+    Code(
+        "unchecked-file",
+        WARNING,
+        ("verify",),
+        "a file in a folder without `SHA256SUMS` that no descriptor lists",
+    ),
     Code("bytes-mismatch", ERROR, ("verify",), "a resource whose size is not the `bytes` in its descriptor"),
     Code("no-hash", ERROR, ("verify",), "a resource whose descriptor records no sha256 `hash`"),
     Code("hash-mismatch", ERROR, ("verify",), "a resource whose SHA-256 is not the `hash` in its descriptor"),
-    Code("corrupt-zip", ERROR, ("verify",), "a zip file that cannot be read or whose CRCs do not match"),
+    Code("corrupt-zip", ERROR, ("verify",), "a zip or zip member that cannot be read or fails its CRC"),
+    Code(
+        "unsafe-path", ERROR, ("verify",), "a zip member named out of its folder (`../x`, `/x`); never read"
+    ),
+    Code(
+        "too-large", ERROR, ("verify",), "a file or zip member over its recorded size or 64 MiB; never read"
+    ),
     # The frictionless validator
     Code(
         "frictionless-*",

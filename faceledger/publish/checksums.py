@@ -8,7 +8,9 @@ from pathlib import Path
 from ..core.files import sha256_file
 
 SUMS = "SHA256SUMS"
-LINE = re.compile(r"(?P<digest>[0-9a-f]{64}) [ *](?P<path>.+)")
+# A line exactly as write_checksums writes it (what `sha256sum` writes, in text mode): a release's
+# SHA256SUMS in any other form was not written by a release build.
+LINE = re.compile(r"(?P<digest>[0-9a-f]{64})  (?P<path>[^\x00-\x1f\x7f]+)")
 
 
 def write_checksums(folder: Path) -> None:
