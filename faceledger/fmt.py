@@ -22,8 +22,10 @@ from typing import Any
 
 from .core.files import write_files
 from .core.findings import Finding, errors
+from .core.limits import CSV_BYTES, SCHEMA_BYTES
 from .core.package import DERIVED
-from .core.schema import Schema, read_json
+from .core.safe_read import UnsafeFile, read_bytes
+from .core.schema import Schema
 from .ingest.canonical import canonical
 from .ingest.descriptor import check_schema, read_descriptor
 from .ingest.tables import read_csv
@@ -52,8 +54,10 @@ def fmt(root: Path, check: bool = False) -> FmtResult:
             continue
         rel = resource["path"]
         path = root / rel
-        table, problems = read_csv(resource["name"], path, rel, view)
-        form = canonical(path.read_bytes(), list(view.primary_key)) if table is not None else None
+        table, problems = read_csv(resource["name"], path, rel, view, root)
+        form = (
+            canonical(read_bytes(root, rel, CSV_BYTES), list(view.primary_key)) if table is not None else None
+        )
         if form is None or any(p.code in ("malformed-row", "malformed-csv") for p in problems):
             # Not readable as its table: say why, and leave it as it is.
             result.findings += errors(problems)
@@ -73,7 +77,10 @@ def _schema(root: Path, resource: dict[str, Any], names: set[str], findings: lis
     """The resource's Table Schema, or None (with the findings why) when it cannot be read."""
     rel = resource["schema"]
     try:
-        raw = read_json(root / rel)
+        raw = json.loads(read_bytes(root, rel, SCHEMA_BYTES))
+    except UnsafeFile as exc:
+        findings.append(exc.finding)
+        return None
     except FileNotFoundError:
         findings.append(
             Finding(rel, None, "missing-file", f"schema of resource {resource['name']!r} not found")
@@ -81,6 +88,9 @@ def _schema(root: Path, resource: dict[str, Any], names: set[str], findings: lis
         return None
     except json.JSONDecodeError as exc:
         findings.append(Finding(rel, exc.lineno, "invalid-json", exc.msg))
+        return None
+    except (OSError, UnicodeDecodeError) as exc:
+        findings.append(Finding(rel, None, "invalid-json", f"the schema cannot be read as JSON: {exc}"))
         return None
     # Only what stops reading it: an undocumented field is validate's business, not fmt's.
     problems = [p for p in check_schema(rel, raw, names) if p.code == "invalid-schema"]

@@ -65,18 +65,19 @@ def test_bad_seed_gives_finding_and_writes_nothing(repo: Path, case: str):
     assert {p: p.read_bytes() for p in (repo / "dataset").iterdir()} == before
 
 
-def test_unreadable_seed_is_a_finding(repo: Path):
-    # A dangling symlink stands in for any file the OS refuses to read (tests run as root).
+def test_a_seed_that_is_no_regular_file_is_a_finding(repo: Path):
+    # A dangling symlink and a folder are not read: each is an unsafe-file finding naming it.
     (repo / "seeds" / "gone.txt").symlink_to(repo / "nowhere.txt")
     from faceledger.ingest.seeds import read_seed
 
-    seed, findings = read_seed(repo / "seeds" / "gone.txt", "seeds/gone.txt")
-    assert seed is None and [f.code for f in findings] == ["unreadable"]
+    seed, findings = read_seed(repo / "seeds" / "gone.txt", "seeds/gone.txt", repo)
+    assert seed is None and [f.code for f in findings] == ["unsafe-file"]
+    assert "a symbolic link to nothing" in findings[0].message
     (repo / "seeds" / "a-folder").mkdir()
     result = build(repo)
     assert result.exit_code == 1
-    assert "seeds/gone.txt: error unreadable" in result.output
-    assert "seeds/a-folder: error unreadable" in result.output
+    assert "seeds/gone.txt: error unsafe-file" in result.output
+    assert "seeds/a-folder: error unsafe-file: a folder, not a regular file" in result.output
     assert not (repo / "dist").exists()
 
 

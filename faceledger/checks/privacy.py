@@ -16,6 +16,8 @@ from functools import lru_cache
 from pathlib import Path
 
 from ..core.findings import Finding
+from ..core.limits import PRIVATE_NAMES_BYTES
+from ..core.safe_read import UnsafeFile, read_bytes
 from .facts import EVIDENCE, FACTS, Facts
 
 PRIVATE_NAMES = "dataset/private-names.txt"
@@ -42,11 +44,19 @@ def _digest(run: str) -> str:
 
 def read_digests(root: Path) -> tuple[frozenset[str], list[Finding]]:
     try:
-        lines = (root / PRIVATE_NAMES).read_text(encoding="utf-8").splitlines()
+        lines = read_bytes(root, PRIVATE_NAMES, PRIVATE_NAMES_BYTES).decode("utf-8").splitlines()
     except FileNotFoundError:
         return frozenset(), [
             Finding(PRIVATE_NAMES, None, "missing-file", "the list of private names to keep out is missing")
         ]
+    except UnsafeFile as exc:
+        return frozenset(), [exc.finding]
+    except OSError as exc:
+        return frozenset(), [
+            Finding(PRIVATE_NAMES, None, "unreadable", f"the file cannot be read: {exc.strerror}")
+        ]
+    except UnicodeDecodeError as exc:
+        return frozenset(), [Finding(PRIVATE_NAMES, None, "not-utf8", f"byte {exc.start} is not valid UTF-8")]
     digests, findings = set(), []
     for number, line in enumerate(lines, start=1):
         entry = line.split("#", 1)[0].strip()

@@ -9,9 +9,28 @@ INPUT_CODES: tuple[Code, ...] = (
     Code(
         "unreadable",
         ERROR,
-        ("seeds", "release"),
-        "a seed that cannot be read (a folder or a broken link in `seeds/`), or a data file of a version "
-        "`diff` cannot read",
+        ("seeds", "sidecars", "tables", "schemas", "release"),
+        "a file the system refuses to read, or a data file of a version `diff` cannot read",
+    ),
+    Code(
+        "unsafe-file",
+        ERROR,
+        ("seeds", "sidecars", "tables", "schemas", "facts", "release"),
+        "an input that is not a regular file inside the repository (or release folder): a symbolic link "
+        "that leads outside it or to nothing, a folder, a device, a FIFO or a socket; it is never opened",
+    ),
+    Code(
+        "over-limit",
+        ERROR,
+        ("seeds", "sidecars", "tables", "schemas", "facts"),
+        "a file, field or related list over its limit (README.md, Limits): a seed over 2 MiB, a title "
+        "over 1,000 characters, more than 1,000 related entries",
+    ),
+    Code(
+        "hidden-file",
+        WARNING,
+        ("seeds",),
+        "a file in `seeds/` whose name starts with `.` (but `.gitkeep`): it is not read as a seed",
     ),
     Code("empty-file", ERROR, ("seeds",), "a seed that is empty or holds only whitespace"),
     Code(

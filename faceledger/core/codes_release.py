@@ -130,7 +130,12 @@ RELEASE_CODES: tuple[Code, ...] = (
     Code("hash-mismatch", ERROR, ("verify",), "a resource whose SHA-256 is not the `hash` in its descriptor"),
     Code("corrupt-zip", ERROR, ("verify",), "a zip or zip member that cannot be read or fails its CRC"),
     Code(
-        "unsafe-path", ERROR, ("verify",), "a zip member named out of its folder (`../x`, `/x`); never read"
+        "unsafe-path",
+        ERROR,
+        ("verify", "schemas", "release"),
+        "a zip member named out of its folder (`../x`, `/x`), or a descriptor's resource `path` or `schema` "
+        "that could lead outside the repository or release folder (absolute, `..`, a backslash, a URL); "
+        "never read or written",
     ),
     Code(
         "too-large", ERROR, ("verify",), "a file or zip member over its recorded size or 64 MiB; never read"

@@ -37,6 +37,9 @@ def write_files(root: Path, files: dict[str, bytes], names: list[str] | None = N
     try:
         for rel in sorted(files) if names is None else names:
             target = root / rel
+            # Descriptors are checked before anything is written (ingest/descriptor.py); this is the backstop.
+            if not safe_path(rel) or not target.parent.resolve().is_relative_to(root.resolve()):
+                raise ValueError(f"refusing to write {rel!r}: it is not inside {root}")
             target.parent.mkdir(parents=True, exist_ok=True)
             temp = target.with_name(f".{target.name}.tmp")
             temp.write_bytes(files[rel])

@@ -7,20 +7,29 @@ import re
 from pathlib import Path
 from typing import Any
 
+from ..core.files import safe_path
 from ..core.findings import Finding
 from ..core.layout import DESCRIPTOR
+from ..core.limits import DESCRIPTOR_BYTES
 from ..core.package import Package
-from ..core.schema import IDENTITY, Field, ForeignKey, names, read_json
+from ..core.safe_read import UnsafeFile, read_bytes
+from ..core.schema import IDENTITY, Field, ForeignKey, names
 from ..core.schema_types import CONSTRAINTS, EXTENSION_PREFIX, FIELD_KEYWORDS, FORM, SCHEMA_KEYWORDS
 from .tables import broken_constraints
 
 
 def read_descriptor(root: Path) -> tuple[dict[str, Any] | None, list[Finding]]:
-    path = root / DESCRIPTOR
     try:
-        descriptor = read_json(path)
+        raw = read_bytes(root, DESCRIPTOR, DESCRIPTOR_BYTES)
+        descriptor = json.loads(raw)
     except FileNotFoundError:
         return None, [Finding(DESCRIPTOR, None, "missing-file", f"no {DESCRIPTOR} in {root}")]
+    except UnsafeFile as exc:
+        return None, [exc.finding]
+    except OSError as exc:
+        return None, [Finding(DESCRIPTOR, None, "unreadable", f"the file cannot be read: {exc.strerror}")]
+    except UnicodeDecodeError as exc:
+        return None, [Finding(DESCRIPTOR, None, "not-utf8", f"byte {exc.start} is not valid UTF-8")]
     except json.JSONDecodeError as exc:
         return None, [Finding(DESCRIPTOR, exc.lineno, "invalid-json", exc.msg)]
     findings = []
@@ -36,6 +45,8 @@ def read_descriptor(root: Path) -> tuple[dict[str, Any] | None, list[Finding]]:
                     DESCRIPTOR, None, "invalid-descriptor", f"resources[{index}] needs name, path and schema"
                 )
             )
+        elif reason := _unsafe_paths(resource):
+            findings.append(Finding(DESCRIPTOR, None, "unsafe-path", f"resources[{index}]: {reason}"))
         elif resource["name"] in names:
             message = f"resources[{index}]: another resource is already named {resource['name']!r}"
             findings.append(Finding(DESCRIPTOR, None, "duplicate-resource", message))
@@ -43,7 +54,23 @@ def read_descriptor(root: Path) -> tuple[dict[str, Any] | None, list[Finding]]:
             names.add(resource["name"])
     if findings:
         return None, findings
-    return descriptor, _checksum_problems(path, descriptor)
+    return descriptor, _checksum_problems(raw, descriptor)
+
+
+# A scheme (http:, file:, C:) at the start of a path: the descriptor names files of the repository only.
+_SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")
+
+
+def _unsafe_paths(resource: dict[str, Any]) -> str | None:
+    """Why a resource's path or schema could name something outside the repository, or None."""
+    for key in ("path", "schema"):
+        value = resource[key]
+        if not isinstance(value, str) or not safe_path(value) or _SCHEME.match(value):
+            return (
+                f"{key} {value!r} must be a relative path inside the repository "
+                "(no URL, absolute path, '..' or backslash)"
+            )
+    return None
 
 
 # Generated properties the committed descriptor leaves out: a hand-edited file's would be stale
@@ -51,7 +78,7 @@ def read_descriptor(root: Path) -> tuple[dict[str, Any] | None, list[Finding]]:
 CHECKSUMS = ("bytes", "hash")
 
 
-def _checksum_problems(path: Path, descriptor: dict[str, Any]) -> list[Finding]:
+def _checksum_problems(raw: bytes, descriptor: dict[str, Any]) -> list[Finding]:
     """A warning when the committed descriptor still records resources' bytes or hashes."""
     recorded = [
         str(r.get("name"))
@@ -60,7 +87,7 @@ def _checksum_problems(path: Path, descriptor: dict[str, Any]) -> list[Finding]:
     ]
     if not recorded:
         return []
-    text = path.read_text(encoding="utf-8")
+    text = raw.decode("utf-8")
     first = re.search(r'^\s*"(?:bytes|hash)"\s*:', text, re.M)
     line = text.count("\n", 0, first.start()) + 1 if first else None
     message = (

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -9,10 +10,10 @@ from typing import Any
 from ..core.findings import Finding
 from ..core.package import Track
 from . import feedyaml, text, urls
-from .fields import domain, parse_timestamp, publisher, text_value, topics
+from .fields import domain, parse_timestamp, publisher, text_value, too_long, topics
 from .merge import Documents, Source, merge
 from .related import ADDRESS_KEYS, addresses, related_sources
-from .seeds import SIDECAR_SUFFIX, Seed, read_seed, read_sidecar, seed_paths
+from .seeds import SIDECAR_SUFFIX, Seed, hidden_files, read_seed, read_sidecar, seed_paths
 
 # The news-feed front matter this project reads; anything else is reported.
 FEED_KEYS = {
@@ -53,9 +54,10 @@ def build_documents(
     out = Documents()
     seeds: list[Seed] = []
     paths = seed_paths(root / "seeds")
+    out.findings += hidden_files(root / "seeds")
     for path in track(paths, len(paths)) if track else paths:
         rel = path.relative_to(root).as_posix()
-        seed, findings = read_seed(path, rel)
+        seed, findings = read_seed(path, rel, root)
         out.findings += findings
         if seed is not None:
             seeds.append(seed)
@@ -98,6 +100,13 @@ def _seed_source(root: Path, seed: Seed, out: Documents) -> Source | None:
             Finding(seed.path, line, "missing-title", "the document has no title", field="title")
         )
         return None
+    for key in ("title", "excerpt"):
+        reason = too_long(key, meta.get(key))
+        if reason:
+            bad(key, reason, "over-limit")
+    if any(p.code == "over-limit" for p in problems):
+        out.findings += problems
+        return None
 
     row: dict[str, Any] = {
         "title": text.clean(title),
@@ -138,8 +147,8 @@ def _seed_source(root: Path, seed: Seed, out: Documents) -> Source | None:
 def _apply_sidecar(root: Path, seed: Seed, row: dict[str, Any], out: Documents) -> None:
     sidecar_rel = seed.path + SIDECAR_SUFFIX
     sidecar_path = root / sidecar_rel
-    if sidecar_path.exists():
-        data, node, findings = read_sidecar(sidecar_path, sidecar_rel)
+    if os.path.lexists(sidecar_path):
+        data, node, findings = read_sidecar(sidecar_path, sidecar_rel, root)
         out.findings += findings
         for key, entry in (data or {}).items():
             line = _sidecar_line(node, key)
@@ -199,6 +208,8 @@ def _sidecar_value(key: str, value: Any) -> tuple[Any, str | None]:
         return labels, errors[0] if errors else None
     if not isinstance(value, str):
         return None, f"{key} must be text"
+    if too_long(key, value):
+        return None, too_long(key, value)
     return (domain(value) if key == "publisher_domain" else text.clean(value)), None
 
 

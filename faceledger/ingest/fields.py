@@ -6,6 +6,7 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
 
+from ..core.limits import FIELD_CHARS
 from ..core.schema_types import datetime_problem
 from . import text
 
@@ -22,6 +23,14 @@ def parse_timestamp(value: Any) -> tuple[datetime | None, str | None]:
     if stamp.tzinfo is None:
         return None, f"{value!r} has no time zone (add 'Z' for UTC)"
     return stamp.astimezone(UTC).replace(microsecond=0), None
+
+
+def too_long(key: str, value: Any) -> str | None:
+    """Why a text field's value is over its limit (core/limits.py FIELD_CHARS), or None."""
+    limit = FIELD_CHARS.get(key)
+    if limit is None or not isinstance(value, str) or len(value) <= limit:
+        return None
+    return f"{key} is {len(value):,} characters long; at most {limit:,} are read"
 
 
 def domain(value: Any) -> str | None:

@@ -5,8 +5,9 @@ from __future__ import annotations
 from typing import Any
 
 from ..core.findings import Finding
+from ..core.limits import RELATED_ENTRIES
 from . import text, urls
-from .fields import parse_timestamp, publisher
+from .fields import parse_timestamp, publisher, too_long
 from .merge import Source
 from .seeds import Seed
 
@@ -30,6 +31,10 @@ def related_sources(seed: Seed, findings: list[Finding]) -> list[Source]:
             Finding(seed.path, seed.line("related"), "bad-value", "related must be a list", field="related")
         )
         return []
+    if len(related) > RELATED_ENTRIES:
+        message = f"related lists {len(related):,} entries; at most {RELATED_ENTRIES:,} are read"
+        findings.append(Finding(seed.path, seed.line("related"), "over-limit", message, field="related"))
+        return []
     sources = []
     for index, entry in enumerate(related):
         where = f"related[{index}]"
@@ -44,6 +49,10 @@ def related_sources(seed: Seed, findings: list[Finding]) -> list[Source]:
                     seed.path, line, "related-invalid", "a related entry needs at least a title", field=where
                 )
             )
+            continue
+        long = next((r for key in ("title", "excerpt") if (r := too_long(key, entry.get(key)))), None)
+        if long:
+            findings.append(Finding(seed.path, line, "over-limit", long, field=where))
             continue
         published, reason = (None, None)
         if entry.get("publishedDateTime") is not None:

@@ -10,8 +10,9 @@ import json
 from pathlib import Path
 
 from ..core.findings import Finding
+from ..core.limits import CSV_BYTES, SCHEMA_BYTES
 from ..core.package import DERIVED, Package, Track
-from ..core.schema import read_json
+from ..core.safe_read import UnsafeFile, read_bytes
 from .canonical import form_problems
 from .descriptor import check_schema, read_descriptor, reference_problems
 from .documents import build_documents
@@ -31,11 +32,22 @@ def read_repository(root: Path, track: Track | None = None) -> Package:
     for resource in package.resources:
         rel = resource["schema"]
         try:
-            schema = read_json(root / rel)
+            schema = json.loads(read_bytes(root, rel, SCHEMA_BYTES))
         except FileNotFoundError:
             package.findings.append(
                 Finding(rel, None, "missing-file", f"schema of resource {resource['name']!r} not found")
             )
+            continue
+        except UnsafeFile as exc:
+            package.findings.append(exc.finding)
+            continue
+        except OSError as exc:
+            package.findings.append(
+                Finding(rel, None, "unreadable", f"the file cannot be read: {exc.strerror}")
+            )
+            continue
+        except UnicodeDecodeError as exc:
+            package.findings.append(Finding(rel, None, "not-utf8", f"byte {exc.start} is not valid UTF-8"))
             continue
         except json.JSONDecodeError as exc:
             package.findings.append(Finding(rel, exc.lineno, "invalid-json", exc.msg))
@@ -66,10 +78,10 @@ def read_repository(root: Path, track: Track | None = None) -> Package:
         if name in DERIVED:
             package.tables[name] = table_from_rows(name, rows[name], view, resource["path"])
         else:
-            table, problems = read_csv(name, root / resource["path"], resource["path"], view)
+            table, problems = read_csv(name, root / resource["path"], resource["path"], view, root)
             package.findings += problems
             if table is not None:
                 package.tables[name] = table
-                content = (root / resource["path"]).read_bytes()
+                content = read_bytes(root, resource["path"], CSV_BYTES)
                 package.findings += form_problems(table, content, view.primary_key, problems)
     return package

@@ -7,6 +7,7 @@ title. Every problem becomes a finding; nothing raises.
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 from dataclasses import dataclass
 from pathlib import Path
@@ -16,7 +17,9 @@ import frontmatter
 import yaml
 from frontmatter.default_handlers import YAMLHandler
 
+from ..core import limits
 from ..core.findings import Finding
+from ..core.safe_read import UnsafeFile, read_bytes
 from . import feedyaml
 
 SIDECAR_SUFFIX = ".meta.yaml"
@@ -49,9 +52,13 @@ class _FeedHandler(YAMLHandler):
         return data
 
 
+# Hidden files in seeds/ that are placeholders, not seeds: skipped without a word.
+PLACEHOLDERS = frozenset({".gitkeep"})
+
+
 def is_seed(path: Path) -> bool:
-    # Anything else in seeds/ (a folder, a broken link) is read too, and reported as unreadable
-    # rather than skipped.
+    # Anything else in seeds/ (a folder, a link, a FIFO) is read too, and reported as unsafe
+    # rather than skipped; hidden files are reported by hidden_files.
     return not path.name.startswith(".") and not path.name.endswith(SIDECAR_SUFFIX)
 
 
@@ -62,9 +69,38 @@ def seed_paths(seed_dir: Path) -> list[Path]:
     return sorted((p for p in seed_dir.iterdir() if is_seed(p)), key=lambda p: p.name)
 
 
-def read_seed(path: Path, rel: str) -> tuple[Seed | None, list[Finding]]:
+def hidden_files(seed_dir: Path, rel_dir: str = "seeds") -> list[Finding]:
+    """A warning for each hidden file in seeds/ (but .gitkeep): it is not read, and is said not to be."""
+    if not seed_dir.is_dir():
+        return []
+    return [
+        Finding(
+            f"{rel_dir}/{path.name}",
+            None,
+            "hidden-file",
+            "a hidden file in seeds/ is not read as a seed; rename it without the leading '.' or remove it",
+            severity="warning",
+        )
+        for path in sorted(seed_dir.iterdir(), key=lambda p: p.name)
+        if path.name.startswith(".") and path.name not in PLACEHOLDERS
+    ]
+
+
+def _read(path: Path, rel: str, root: Path | None, limit: int) -> bytes:
+    """The file's bytes through the safe reader; findings name it `rel`."""
+    base, name = (path.parent, path.name) if root is None else (root, rel)
     try:
-        data = path.read_bytes()
+        return read_bytes(base, name, limit)
+    except UnsafeFile as exc:
+        raise UnsafeFile(dataclasses.replace(exc.finding, path=rel)) from None
+
+
+def read_seed(path: Path, rel: str, root: Path | None = None) -> tuple[Seed | None, list[Finding]]:
+    """The seed at `path` (`rel` inside the repository at `root`; without it, inside its folder)."""
+    try:
+        data = _read(path, rel, root, limits.SEED_BYTES)
+    except UnsafeFile as exc:
+        return None, [exc.finding]
     except OSError as exc:
         return None, [Finding(rel, None, "unreadable", f"the file cannot be read: {exc.strerror}")]
     digest = hashlib.sha256(data).hexdigest()
@@ -139,9 +175,15 @@ def _read_plain_text(text: str, rel: str) -> tuple[Seed | None, list[Finding]]:
     return seed, []
 
 
-def read_sidecar(path: Path, rel: str) -> tuple[dict[str, Any] | None, yaml.Node | None, list[Finding]]:
+def read_sidecar(
+    path: Path, rel: str, root: Path | None = None
+) -> tuple[dict[str, Any] | None, yaml.Node | None, list[Finding]]:
     try:
-        data, node = feedyaml.load(path.read_text(encoding="utf-8"))
+        data, node = feedyaml.load(_read(path, rel, root, limits.SIDECAR_BYTES).decode("utf-8"))
+    except UnsafeFile as exc:
+        return None, None, [exc.finding]
+    except OSError as exc:
+        return None, None, [Finding(rel, None, "unreadable", f"the sidecar cannot be read: {exc.strerror}")]
     except UnicodeDecodeError:
         return None, None, [Finding(rel, None, "not-utf8", "the sidecar is not valid UTF-8")]
     except feedyaml.FeedYAMLError as exc:

@@ -11,6 +11,7 @@ again, as a dangling key or a fact without evidence, what it already reported.
 from __future__ import annotations
 
 import csv
+import dataclasses
 import io
 from collections.abc import Callable
 from pathlib import Path
@@ -19,7 +20,9 @@ from typing import Any
 import pyarrow as pa
 
 from ..core.findings import Finding
+from ..core.limits import CSV_BYTES
 from ..core.package import Table
+from ..core.safe_read import UnsafeFile, read_bytes
 from ..core.schema import Field, Schema, TableSchema
 from ..core.schema_types import CONSTRAINTS, DEFAULT_FORMAT, FORM
 from ..core.suggest import did_you_mean
@@ -63,13 +66,19 @@ def _advice(field: Field, key: str, item: Any, problem: str) -> str:
 
 
 def read_csv(
-    name: str, path: Path, rel: str, schema: Schema | TableSchema
+    name: str, path: Path, rel: str, schema: Schema | TableSchema, root: Path | None = None
 ) -> tuple[Table | None, list[Finding]]:
+    """The CSV at `path` (`rel` inside the repository at `root`; without it, inside its folder)."""
     view = schema if isinstance(schema, Schema) else Schema.from_dict(schema, name)
     try:
-        content = path.read_bytes().decode("utf-8-sig")
+        data = read_bytes(root, rel, CSV_BYTES) if root else read_bytes(path.parent, path.name, CSV_BYTES)
+        content = data.decode("utf-8-sig")
     except FileNotFoundError:
         return None, [Finding(rel, None, "missing-file", f"resource {name!r} has no data file")]
+    except UnsafeFile as exc:
+        return None, [dataclasses.replace(exc.finding, path=rel)]
+    except OSError as exc:
+        return None, [Finding(rel, None, "unreadable", f"the file cannot be read: {exc.strerror}")]
     except UnicodeDecodeError as exc:
         return None, [Finding(rel, None, "not-utf8", f"byte {exc.start} is not valid UTF-8")]
     reader = csv.reader(io.StringIO(content, newline=""), strict=True)
