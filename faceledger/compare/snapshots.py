@@ -13,6 +13,7 @@ the same conventions the exporters write (see exporters/csv.py).
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import tempfile
 from dataclasses import dataclass, field
@@ -25,9 +26,11 @@ import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
 
 from ..core import git
-from ..core.files import safe_path
+from ..core.files import local_path
 from ..core.findings import BuildFailed, Finding
 from ..core.layout import DESCRIPTOR
+from ..core.limits import DESCRIPTOR_BYTES, SCHEMA_BYTES
+from ..core.safe_read import UnsafeFile, read_bytes, unsafe
 from ..core.schema import Field, Schema, TableSchema, arrow_schema, field_names
 from ..core.versions import VersionError, parse
 
@@ -110,8 +113,14 @@ def read_folder(path: Path) -> Snapshot:
 def read_ref(root: Path, ref: str) -> Snapshot:
     """The repository's data package as it was at `ref`."""
     descriptor = _descriptor(git.show(root, ref, DESCRIPTOR), f"{ref}:{DESCRIPTOR}")
+    # A path that could climb out of the export is left out: read_package reports it.
     paths = sorted(
-        {r[key] for r in descriptor["resources"] for key in ("path", "schema") if isinstance(r.get(key), str)}
+        {
+            r[key]
+            for r in descriptor["resources"]
+            for key in ("path", "schema")
+            if isinstance(r, dict) and isinstance(r.get(key), str) and local_path(r[key])
+        }
     )
     with tempfile.TemporaryDirectory(prefix="faceledger-ref-") as temp:
         git.export(root, ref, [DESCRIPTOR, *paths], Path(temp))
@@ -132,28 +141,43 @@ def _descriptor(data: bytes, where: str) -> dict[str, Any]:
 
 def read_package(folder: Path, label: str, data: bool = True) -> Snapshot:
     where = f"{label}/{DESCRIPTOR}" if label != str(folder) else str(folder / DESCRIPTOR)
-    descriptor = _descriptor((folder / DESCRIPTOR).read_bytes(), where)
+    try:
+        raw = read_bytes(folder, DESCRIPTOR, DESCRIPTOR_BYTES)
+    except UnsafeFile as exc:
+        raise BuildFailed([dataclasses.replace(exc.finding, path=where)]) from None
+    descriptor = _descriptor(raw, where)
     snapshot = Snapshot(label, descriptor)
     findings = []
     for resource in descriptor["resources"]:
+        resource = resource if isinstance(resource, dict) else {}
         name, path, schema = resource.get("name"), resource.get("path"), resource.get("schema")
-        if not isinstance(name, str) or not isinstance(path, str) or not safe_path(path):
+        if not isinstance(name, str) or not isinstance(path, str):
             findings.append(
                 Finding(
                     where, None, "invalid-descriptor", f"resource {name!r} needs a name and a relative path"
                 )
             )
             continue
-        if isinstance(schema, str) and safe_path(schema):
+        unsafe_path = next((p for p in (path, schema) if isinstance(p, str) and not local_path(p)), None)
+        if unsafe_path is not None:
+            message = f"resource {name!r}: {unsafe_path!r} could lead outside {label}; it is not read"
+            findings.append(Finding(where, None, "unsafe-path", message))
+            continue
+        if isinstance(schema, str):
             try:
-                schema = json.loads((folder / schema).read_text(encoding="utf-8"))
+                schema = json.loads(read_bytes(folder, schema, SCHEMA_BYTES))
+            except UnsafeFile as exc:
+                findings.append(dataclasses.replace(exc.finding, path=f"{label}/{schema}"))
+                continue
             except (OSError, ValueError) as exc:
                 findings.append(Finding(f"{label}/{schema}", None, "invalid-schema", str(exc)))
                 continue
         if not isinstance(schema, dict) or not isinstance(schema.get("fields"), list):
             findings.append(Finding(where, None, "invalid-schema", f"resource {name!r} has no Table Schema"))
             continue
-        if data:
+        if data and (problem := unsafe(folder, path)) is not None:
+            findings.append(dataclasses.replace(problem, path=f"{label}/{path}"))
+        elif data:
             table, schema, problems = read_table(folder / path, f"{label}/{path}", schema)
             findings += problems
             if table is not None:

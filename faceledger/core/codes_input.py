@@ -23,7 +23,7 @@ INPUT_CODES: tuple[Code, ...] = (
         "over-limit",
         ERROR,
         ("seeds", "sidecars", "tables", "schemas", "facts"),
-        "a file, field or related list over its limit (README.md, Limits): a seed over 2 MiB, a title "
+        "a file, field or related list over its limit (README.md, What the build reads): a seed over 2 MiB, a title "
         "over 1,000 characters, more than 1,000 related entries",
     ),
     Code(

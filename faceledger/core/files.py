@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import re
 import shutil
 import tempfile
 from collections.abc import Iterable, Iterator
@@ -29,6 +30,15 @@ def safe_path(path: str) -> bool:
     """A relative path with forward slashes that cannot climb out of the folder it is read in."""
     pure = PurePosixPath(path)
     return bool(path) and not pure.is_absolute() and ".." not in pure.parts and "\\" not in path
+
+
+# A scheme (http:, file:, C:) at the start of a path: a descriptor read here names local files only.
+_SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")
+
+
+def local_path(path: str) -> bool:
+    """A safe_path that is no URL either: what a descriptor's resource `path` or `schema` must be."""
+    return safe_path(path) and not _SCHEME.match(path)
 
 
 def write_files(root: Path, files: dict[str, bytes], names: list[str] | None = None) -> None:

@@ -85,5 +85,8 @@ def show(root: Path, ref: str, path: str) -> bytes:
 def export(root: Path, ref: str, paths: list[str], dest: Path) -> None:
     """Write the files `paths` as they are at `ref` under `dest`."""
     archive = run(root, "archive", "--format=tar", ref, "--", *paths)
-    with tarfile.open(fileobj=io.BytesIO(archive)) as tar:
-        tar.extractall(dest, filter="data")
+    try:
+        with tarfile.open(fileobj=io.BytesIO(archive)) as tar:
+            tar.extractall(dest, filter="data")
+    except tarfile.TarError as exc:  # a link out of the tree, an absolute name: the "data" filter refuses it
+        raise GitError(f"{ref}: {exc}") from None

@@ -7,7 +7,7 @@ import re
 from pathlib import Path
 from typing import Any
 
-from ..core.files import safe_path
+from ..core.files import local_path
 from ..core.findings import Finding
 from ..core.layout import DESCRIPTOR
 from ..core.limits import DESCRIPTOR_BYTES
@@ -57,15 +57,11 @@ def read_descriptor(root: Path) -> tuple[dict[str, Any] | None, list[Finding]]:
     return descriptor, _checksum_problems(raw, descriptor)
 
 
-# A scheme (http:, file:, C:) at the start of a path: the descriptor names files of the repository only.
-_SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")
-
-
 def _unsafe_paths(resource: dict[str, Any]) -> str | None:
     """Why a resource's path or schema could name something outside the repository, or None."""
     for key in ("path", "schema"):
         value = resource[key]
-        if not isinstance(value, str) or not safe_path(value) or _SCHEME.match(value):
+        if not isinstance(value, str) or not local_path(value):
             return (
                 f"{key} {value!r} must be a relative path inside the repository "
                 "(no URL, absolute path, '..' or backslash)"

@@ -61,7 +61,8 @@ def digest_stream(read: Callable[[int], bytes], limit: int | None, keep: bool = 
 def measure_file(path: Path, limit: int | None = None, keep: bool = False) -> Measured | None:
     """The file's size and SHA-256, None when it is not a readable file; TooLarge past `limit`."""
     try:
-        if not path.is_file():
+        # A release holds no links: one (to anywhere, in or out of the folder) is not followed.
+        if path.is_symlink() or not path.is_file():
             return None
         with path.open("rb") as handle:
             return digest_stream(handle.read, limit, keep)
