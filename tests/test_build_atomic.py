@@ -19,7 +19,7 @@ import pytest
 
 from faceledger.core.transaction import FAULT, JOURNAL
 
-from .support import cli
+from .support import History, cli, refresh, write_csv
 
 SECOND_SEED = "---\ntitle: A second document\nwebUrl: https://example.org/second\n---\n"
 
@@ -173,3 +173,40 @@ def test_the_next_run_removes_leftovers_by_name_and_nothing_else(repo: Path, tmp
     assert (outside / ".victim.tmp").read_bytes() == b"evil"
     assert (repo / "datapackage.json").read_bytes() == descriptor
     assert (repo / "CHANGELOG.md").exists()
+
+
+def test_a_release_killed_or_failing_in_its_commit_keeps_changelog_and_version_with_the_release(
+    two: History, tmp_path: Path
+):
+    root = two.copy(tmp_path / "repo")
+    write_csv(
+        root,
+        "dataset/vendors.csv",
+        [*(root / "dataset" / "vendors.csv").read_text().splitlines(), "ven-z,Z,,,"],
+    )
+    refresh(root)
+    before = state(root)
+    failed = cli("release", "patch", "--root", str(root), env={FAULT: "commit:4:raise"})
+    assert failed.exit_code == 1
+    assert "datapackage.json and CHANGELOG.md are as they were" in failed.output
+    assert state(root) == before
+    env = {**os.environ, FAULT: "commit:4"}
+    env.pop("SOURCE_DATE_EPOCH", None)
+    killed = subprocess.run(
+        [sys.executable, "-m", "faceledger", "release", "patch", "--root", str(root)],
+        capture_output=True,
+        text=True,
+        env=env,
+        check=False,
+    )
+    assert killed.returncode == 137, killed.stderr
+    assert (root / JOURNAL).is_file()
+    assert cli("validate", "--root", str(root)).exit_code == 0
+    assert not (root / JOURNAL).exists()
+    # Rolled forward: the new version, its changelog entry and its release, together.
+    assert json.loads((root / "datapackage.json").read_text())["version"] == "0.1.2"
+    assert "## 0.1.2" in (root / "CHANGELOG.md").read_text()
+    release = root / "dist" / "faceledger-0.1.2"
+    assert cli("verify", str(release)).exit_code == 0
+    assert (release / "CHANGELOG.md").read_bytes() == (root / "CHANGELOG.md").read_bytes()
+    assert sorted(p.name for p in (root / "dist").iterdir()) == ["faceledger-0.1.2"]

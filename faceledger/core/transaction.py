@@ -28,6 +28,7 @@ then the final cleanup; commit:N:raise raises OSError there instead.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import re
@@ -68,6 +69,7 @@ class Transaction:
     root: Path
     places: tuple[Path, ...] = ()
     moves: list[tuple[Path, Path]] = field(default_factory=list)
+    made: list[Path] = field(default_factory=list)  # folders made for staging, removed on abort if empty
     _step: int = 0
 
     def __enter__(self) -> Transaction:
@@ -79,8 +81,13 @@ class Transaction:
         if kind is not None:
             self.abort()
 
+    def _parent(self, path: Path) -> None:
+        if not path.parent.exists():
+            path.parent.mkdir(parents=True)
+            self.made.append(path.parent)
+
     def file(self, target: Path, data: bytes) -> None:
-        target.parent.mkdir(parents=True, exist_ok=True)
+        self._parent(target)
         staged = target.with_name(f".{target.name}.tmp")
         self.moves.append((staged, target))
         staged.write_bytes(data)
@@ -89,7 +96,7 @@ class Transaction:
         """A new empty folder that replaces `final` on commit; `final` must be a folder if it exists."""
         if final.is_symlink() or (final.exists() and not final.is_dir()):
             raise NotADirectoryError(f"{final} is not a folder")
-        final.parent.mkdir(parents=True, exist_ok=True)
+        self._parent(final)
         staged = Path(tempfile.mkdtemp(prefix=f".{final.name}.staging-", dir=final.parent))
         staged.chmod(0o755)
         self.moves.append((staged, final))
@@ -99,6 +106,9 @@ class Transaction:
         for staged, _ in self.moves:
             _remove(staged)
         self.moves = []
+        for folder in reversed(self.made):
+            with contextlib.suppress(OSError):
+                folder.rmdir()
 
     def commit(self) -> None:
         journal = self.root / JOURNAL
