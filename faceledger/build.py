@@ -21,14 +21,15 @@ from .compare.report import changes_csv
 from .compare.rows import compare
 from .compare.successors import lost
 from .core import git
-from .core.files import dump_json, restoring, write_files
+from .core.files import dump_json
 from .core.findings import BuildFailed, Finding, errors
 from .core.layout import DESCRIPTOR
 from .core.package import Package, Track
-from .core.timestamps import release_time
+from .core.timestamps import CHANGELOG, release_time
+from .core.transaction import Transaction, recover
 from .ingest.repository import read_repository
-from .publish.bundle import source_bundle, write_bundle
-from .publish.release_folder import write_release
+from .publish.bundle import fill_bundle, source_bundle, write_bundle
+from .publish.release_folder import fill_release, release_name, write_release
 from .publish.repository import repository_files, stale_files
 
 STALE = "out of date with seeds/, schema/ and the finding-code catalogue: run `faceledger build` and commit the result"
@@ -132,26 +133,33 @@ def build(
     `previous` is the release that changes.csv is written against: a folder, a
     git ref or a snapshot; by default the latest release tag (see snapshots.last_release).
     `package` is the package already assembled from `root`, if the caller has it.
+    First it finishes or tidies away what a killed build left (see tidy).
     """
+    if package is None:
+        tidy(root, dist)
     return write(plan(root, track=track, package=package), dist, previous)
 
 
+def tidy(root: Path, dist: Path | None = None) -> None:
+    """Finish the commit of a build that was killed, and remove killed builds' staging leftovers."""
+    recover(root, [dist if dist is not None else root / "dist"])
+
+
 def write(
-    planned: Plan, dist: Path | None = None, previous: str | snapshots.Snapshot | None = None
+    planned: Plan,
+    dist: Path | None = None,
+    previous: str | snapshots.Snapshot | None = None,
+    also: dict[str, bytes] | None = None,
 ) -> BuildResult:
-    """Carry out a plan: the repository's generated files, then the release and the package data.
+    """Carry out a plan: the repository's generated files (and `also`), the release and the package data.
 
-    If writing the release fails, the repository's generated files are put back as they were.
+    Every output is staged beside its destination first and put in place only when
+    all are ready, in one commit (core/transaction.py): a failure at any point, or
+    a kill, changes none of them.
     """
-    with restoring(planned.package.root, planned.changed):
-        return _write(planned, dist, previous)
-
-
-def _write(planned: Plan, dist: Path | None, previous: str | snapshots.Snapshot | None) -> BuildResult:
     package = planned.package
     root = package.root
-    if planned.changed:
-        write_files(root, planned.files, planned.changed)
+    pending = {rel: planned.files[rel] for rel in planned.changed} | (also or {})
     package.descriptor = json.loads(planned.files[DESCRIPTOR])
     if previous is None and planned.previous is not None:
         previous = planned.previous
@@ -163,13 +171,21 @@ def _write(planned: Plan, dist: Path | None, previous: str | snapshots.Snapshot 
     result = BuildResult(package, changed=planned.changed, findings=list(package.findings), changes=changes)
     # `faceledger release` and `diff --check-version` refuse these; a build only reports them.
     result.findings += [replace(problem, severity="warning") for problem in changes.problems]
-    stamp = release_time(root, package.version)
+    text = pending[CHANGELOG].decode("utf-8") if CHANGELOG in pending else None
+    stamp = release_time(root, package.version, text)
     target = dist if dist is not None else root / "dist"
-    result.release = write_release(package, target, changes_csv(changes), stamp)
     bundle = source_bundle(root)
-    if bundle is not None:
-        # A source checkout: refresh the data `import faceledger` loads (editable installs).
-        result.bundle = write_bundle(package, result.release, bundle)
+    with Transaction(root, (target,)) as outputs:
+        for rel, data in pending.items():
+            outputs.file(root / rel, data)
+        release = outputs.folder(target / release_name(package))
+        fill_release(package, release, release_name(package), changes_csv(changes), stamp, pending)
+        if bundle is not None:
+            # A source checkout: refresh the data `import faceledger` loads (editable installs).
+            fill_bundle(package, release, outputs.folder(bundle))
+        outputs.commit()
+    result.release = target / release_name(package)
+    result.bundle = bundle
     return result
 
 

@@ -115,7 +115,7 @@ def build_command(
     failure = failing_cleanly(
         output,
         "build failed: nothing was written",
-        "build failed: {exc}; the previous release, if any, is unchanged",
+        "build failed: {exc}; nothing was changed: the repository, dist/ and the package data are as they were",
     )
     if check:
         with failure:

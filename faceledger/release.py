@@ -4,8 +4,8 @@ Checks everything before writing anything: the requested version is a valid
 step up from both the current one and the last release, it is at least the
 bump the diff requires, and no published id went missing. Then it moves the
 CHANGELOG's Unreleased entries under the new version, builds the release with
-the new version in datapackage.json (its only home), and restores both files
-if the build fails. Committing and tagging stay with the maintainer.
+the new version in datapackage.json (its only home), all put in place together
+or not at all (see build.write). Committing and tagging stay with the maintainer.
 """
 
 from __future__ import annotations
@@ -14,13 +14,12 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
-from .build import BuildResult, assemble, plan, write
+from .build import BuildResult, assemble, plan, tidy, write
 from .compare import snapshots
 from .compare.changes import Diff
 from .compare.report import summary, version_problems
 from .compare.rows import compare
 from .core import changelog, git
-from .core.files import restoring, write_files
 from .core.findings import BuildFailed, Finding, errors
 from .core.layout import DESCRIPTOR
 from .core.package import Track
@@ -49,6 +48,7 @@ def release(
     track: Track | None = None,
 ) -> Released:
     """Release `root` as the version `request` names: major, minor, patch or MAJOR.MINOR.PATCH."""
+    tidy(root, dist)
     package, _ = assemble(root, track=track)
     if errors(package.findings):
         raise BuildFailed(package.findings)
@@ -85,11 +85,9 @@ def release(
     except ValueError as exc:
         raise _refuse("already-released", str(exc), CHANGELOG, None) from None
 
-    # The build rewrites datapackage.json and the files generated from it; all go back on failure.
+    # CHANGELOG.md is committed with datapackage.json, the generated files and the release, or not at all.
     planned = plan(root, package=package)
-    with restoring(root, [CHANGELOG, *planned.files]):
-        write_files(root, {CHANGELOG: entry.encode("utf-8")})
-        result = write(planned, dist, previous=old)
+    result = write(planned, dist, previous=old, also={CHANGELOG: entry.encode("utf-8")})
     return Released(new, source, result.changes or changes, result)
 
 

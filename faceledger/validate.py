@@ -4,7 +4,8 @@ Our own checks give file and line; frictionless, the reference implementation
 of the standard, then checks the descriptor and the data files the way any other
 Frictionless tool would read them. A contribution need not run `faceledger build`:
 a stale generated file is a warning, and frictionless reads the data as the build
-will write it, in a temporary copy (the repository is never written).
+will write it, in a temporary copy. The repository is not written, except that
+validate, like build, first finishes or removes what a killed build left (build.tidy).
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ import json
 import tempfile
 from pathlib import Path
 
-from .build import Plan, plan
+from .build import Plan, plan, tidy
 from .core.files import safe_path, write_files
 from .core.findings import BuildFailed, Finding, errors, ordered
 from .core.layout import DESCRIPTOR
@@ -53,6 +54,7 @@ def frictionless_findings(descriptor: Path, base: str = "") -> list[Finding]:
 
 def validate(root: Path, track: Track | None = None) -> list[Finding]:
     """Every finding for the repository at `root`, in file and line order."""
+    tidy(root)
     try:
         planned = plan(root, track=track)
     except BuildFailed as failed:

@@ -29,10 +29,12 @@ def source_date_epoch() -> datetime | None:
         raise BuildFailed([Finding("SOURCE_DATE_EPOCH", None, "invalid-epoch", message)]) from None
 
 
-def release_time(root: Path, version: str) -> datetime:
-    """The time stamped on a release's zip entries."""
+def release_time(root: Path, version: str, text: str | None = None) -> datetime:
+    """The time stamped on a release's zip entries; `text` is the CHANGELOG when not yet on disk."""
     stamp = source_date_epoch()
-    if stamp is None and (root / CHANGELOG).is_file():
-        day = changelog.release_date((root / CHANGELOG).read_text(encoding="utf-8"), version)
+    if text is None and (root / CHANGELOG).is_file():
+        text = (root / CHANGELOG).read_text(encoding="utf-8")
+    if stamp is None and text is not None:
+        day = changelog.release_date(text, version)
         stamp = datetime(day.year, day.month, day.day, tzinfo=UTC) if day else None
     return max(stamp or ZIP_EPOCH, ZIP_EPOCH)

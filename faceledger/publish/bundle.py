@@ -24,9 +24,14 @@ def source_bundle(root: Path) -> Path | None:
 def write_bundle(package: Package, release: Path, target: Path) -> Path:
     """Copy the release's Parquet folder and the Table Schemas to `target`, replacing it whole."""
     with staged_folder(target) as staging:
-        shutil.copytree(release / FORMAT, staging, dirs_exist_ok=True)
-        (staging / SCHEMA_DIR).mkdir()
-        for resource in package.resources:
-            schema = staging / SCHEMA_DIR / f"{resource['name']}.json"
-            shutil.copyfile(package.root / resource["schema"], schema)
+        fill_bundle(package, release, staging)
     return target
+
+
+def fill_bundle(package: Package, release: Path, folder: Path) -> None:
+    """Copy the release's Parquet folder and the Table Schemas into the empty `folder`."""
+    shutil.copytree(release / FORMAT, folder, dirs_exist_ok=True)
+    (folder / SCHEMA_DIR).mkdir()
+    for resource in package.resources:
+        schema = folder / SCHEMA_DIR / f"{resource['name']}.json"
+        shutil.copyfile(package.root / resource["schema"], schema)

@@ -1,8 +1,9 @@
 """Writing a release folder: each format as a self-contained data package, plus SHA256SUMS.
 
-The release is written to a temporary folder beside its destination and
+The release is written to a staging folder beside its destination and
 renamed into place, so a failed or interrupted build never leaves a partial
-release behind.
+release behind; `faceledger build` stages it with the rest of its outputs and
+puts them in place together (core/transaction.py).
 
 Beside the format folders: changes.csv (what changed since the previous
 release, by resource and key), one zip per format holding that folder and the
@@ -13,6 +14,7 @@ nothing: the caller hands it the changes and the time to stamp the zips with.
 from __future__ import annotations
 
 import shutil
+from collections.abc import Mapping
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -76,13 +78,32 @@ def write_release(package: Package, dist: Path, changes: bytes, stamp: datetime)
     """Write the release under `dist`; `changes` is changes.csv, `stamp` the zip entries' time."""
     final = dist / release_name(package)
     with staged_folder(final) as staging:
-        for exporter in EXPORTERS.values():
-            write_format(package, exporter, staging / exporter.FORMAT)
-        for source, target in RELEASE_EXTRAS:
-            if (package.root / source).is_file():
-                shutil.copyfile(package.root / source, staging / target)
-        (staging / CHANGES).write_bytes(changes)
-        for exporter in EXPORTERS.values():
-            write_zip(staging, exporter.FORMAT, final.name, stamp)
-        write_checksums(staging)
+        fill_release(package, staging, final.name, changes, stamp)
     return final
+
+
+def fill_release(
+    package: Package,
+    folder: Path,
+    name: str,
+    changes: bytes,
+    stamp: datetime,
+    pending: Mapping[str, bytes] | None = None,
+) -> None:
+    """Write the release called `name` into the empty `folder`.
+
+    `pending` holds repository files a build has staged but not yet put in place
+    (the data dictionary, CHANGELOG.md): the release carries those bytes.
+    """
+    pending = pending or {}
+    for exporter in EXPORTERS.values():
+        write_format(package, exporter, folder / exporter.FORMAT)
+    for source, target in RELEASE_EXTRAS:
+        if source in pending:
+            (folder / target).write_bytes(pending[source])
+        elif (package.root / source).is_file():
+            shutil.copyfile(package.root / source, folder / target)
+    (folder / CHANGES).write_bytes(changes)
+    for exporter in EXPORTERS.values():
+        write_zip(folder, exporter.FORMAT, name, stamp)
+    write_checksums(folder)

@@ -1,0 +1,232 @@
+"""A build's outputs put in place all together, or not at all, even if the build is killed.
+
+A Transaction stages every output beside its destination first: a file as
+`.NAME.tmp`, a folder as `.NAME.staging-XXXXXXXX`. Nothing the repository or
+dist/ holds changes while staging; a failure then removes the staged copies.
+`commit` writes a journal (JOURNAL, in the repository root) listing each
+staged → final move, then makes the moves, each with two renames: the old
+output to `.NAME.old`, the staged one to its name. Last it removes the `.old`
+copies and the journal.
+
+The guarantee: a build that fails or is killed at any moment leaves the old
+outputs or the new ones, never a mix, once the next build (or `faceledger
+validate`) has started. A failure during the commit is undone at once (the
+renames in reverse); a kill leaves the journal, and `recover` finishes the
+moves it lists (every staged copy is complete before the journal is written,
+so rolling forward is always possible). Between the kill and the next run the
+files may be a mix, with the journal present to say so. `recover` then removes
+what killed builds leave by name (`.NAME.tmp`, `.NAME.old`, staging folders),
+only beside the outputs, in the repository and the dist folder. It guards
+against a killed process, not a power cut: nothing is fsynced but the journal.
+There is no lock: two builds of one repository at once are not supported.
+
+FAULT is a test hook, with no effect unless set: FACELEDGER_FAULT=commit:N
+kills the process (os._exit(137), as kill -9 would) just before step N of the
+commit phase, where the steps are the journal's rename, each move's renames,
+then the final cleanup; commit:N:raise raises OSError there instead.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import re
+import shutil
+import tempfile
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from types import TracebackType
+
+JOURNAL = ".faceledger-build.journal"
+FAULT = "FACELEDGER_FAULT"
+# Staging names: `.NAME.tmp`, `.NAME.old`, `.NAME.staging-XXXXXXXX` and older builds' `.NAME.XXXXXXXX`.
+LEFTOVER = re.compile(r"^\.(?P<name>.+)\.(?:tmp|old|(?:staging-)?[a-z0-9_]{8})$")
+RELEASE_NAME = re.compile(r"^faceledger-[0-9A-Za-z.+-]+$")
+
+
+def _old(final: Path) -> Path:
+    return final.with_name(f".{final.name}.old")
+
+
+def _remove(path: Path) -> None:
+    """Remove a file, symlink or folder; never follows a symlink."""
+    if path.is_symlink() or not path.is_dir():
+        path.unlink(missing_ok=True)
+    else:
+        shutil.rmtree(path, ignore_errors=True)
+
+
+def _inside(path: Path, places: Iterable[Path]) -> bool:
+    return any(path.parent.resolve().is_relative_to(place.resolve()) for place in places)
+
+
+@dataclass
+class Transaction:
+    """Outputs staged under `root` or the folders in `places`, committed together (see the module docstring)."""
+
+    root: Path
+    places: tuple[Path, ...] = ()
+    moves: list[tuple[Path, Path]] = field(default_factory=list)
+    made: list[Path] = field(default_factory=list)  # folders made for staging, removed on abort if empty
+    _step: int = 0
+
+    def __enter__(self) -> Transaction:
+        return self
+
+    def __exit__(
+        self, kind: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        if kind is not None:
+            self.abort()
+
+    def _parent(self, path: Path) -> None:
+        if not path.parent.exists():
+            path.parent.mkdir(parents=True)
+            self.made.append(path.parent)
+
+    def file(self, target: Path, data: bytes) -> None:
+        self._parent(target)
+        staged = target.with_name(f".{target.name}.tmp")
+        self.moves.append((staged, target))
+        staged.write_bytes(data)
+
+    def folder(self, final: Path) -> Path:
+        """A new empty folder that replaces `final` on commit; `final` must be a folder if it exists."""
+        if final.is_symlink() or (final.exists() and not final.is_dir()):
+            raise NotADirectoryError(f"{final} is not a folder")
+        self._parent(final)
+        staged = Path(tempfile.mkdtemp(prefix=f".{final.name}.staging-", dir=final.parent))
+        staged.chmod(0o755)
+        self.moves.append((staged, final))
+        return staged
+
+    def abort(self) -> None:
+        for staged, _ in self.moves:
+            _remove(staged)
+        self.moves = []
+        for folder in reversed(self.made):
+            with contextlib.suppress(OSError):
+                folder.rmdir()
+
+    def commit(self) -> None:
+        journal = self.root / JOURNAL
+        for _, final in self.moves:
+            _remove(_old(final))
+        entries = [{"staged": self._name(s), "final": self._name(f)} for s, f in self.moves]
+        temp = journal.with_name(f".{journal.name}.tmp")
+        done: list[tuple[Path, Path, bool]] = []
+        try:
+            with temp.open("w", encoding="utf-8") as handle:
+                json.dump({"moves": entries}, handle, indent=1)
+                handle.flush()
+                os.fsync(handle.fileno())
+            self._fault()
+            os.replace(temp, journal)
+            for staged, final in self.moves:
+                existed = final.exists() or final.is_symlink()
+                if existed:
+                    self._fault()
+                    final.rename(_old(final))
+                done.append((staged, final, existed))
+                self._fault()
+                staged.rename(final)
+        except BaseException:
+            self._undo(done)
+            temp.unlink(missing_ok=True)
+            journal.unlink(missing_ok=True)
+            self.abort()
+            raise
+        self.moves, moves = [], self.moves
+        try:
+            self._fault()
+            for _, final in moves:
+                _remove(_old(final))
+            journal.unlink()
+        except OSError:
+            pass  # Everything is in place: the next run's recover() removes what is left.
+
+    def _undo(self, done: list[tuple[Path, Path, bool]]) -> None:
+        """Reverse the renames made so far, last first: each state on the way is one the forward pass passes."""
+        for staged, final, existed in reversed(done):
+            if not staged.exists() and (final.exists() or final.is_symlink()):
+                final.rename(staged)
+            if existed and _old(final).exists():
+                _old(final).rename(final)
+
+    def _name(self, path: Path) -> str:
+        try:
+            return str(path.relative_to(self.root))
+        except ValueError:
+            return str(path.resolve())
+
+    def _fault(self) -> None:
+        self._step += 1
+        fault = os.environ.get(FAULT, "").split(":")
+        if len(fault) >= 2 and fault[0] == "commit" and fault[1] == str(self._step):
+            if fault[2:] == ["raise"]:
+                raise OSError(f"{FAULT}: injected failure at commit step {self._step}")
+            os._exit(137)
+
+
+def recover(root: Path, places: Iterable[Path] = (), outputs: Iterable[Path] = ()) -> list[Path]:
+    """Finish the commit a killed build left in its journal, then remove its leftovers; return what was moved.
+
+    A journal entry is followed only when its final path lies in `root` or one of
+    `places` and its staged path is a staging name beside it: a journal committed
+    by someone else cannot move anything else. Leftovers are removed beside
+    `outputs` and beside whatever `root`, its dataset/, docs/ and faceledger/
+    folders and `places` hold, by name only (LEFTOVER).
+    """
+    places = (root, *places)
+    moved = []
+    journal = root / JOURNAL
+    if journal.is_file() and not journal.is_symlink():
+        try:
+            entries = json.loads(journal.read_text(encoding="utf-8"))["moves"]
+        except (OSError, ValueError, KeyError, TypeError):
+            entries = []
+        for entry in entries if isinstance(entries, list) else []:
+            move = _move(root, entry, places)
+            if move is not None and _roll_forward(*move):
+                moved.append(move[1])
+    _remove(journal)
+    _remove(journal.with_name(f".{journal.name}.tmp"))
+    names = {(p.parent, p.name) for p in outputs}
+    for folder in {root, root / "dataset", root / "docs", root / "faceledger", *places}:
+        if not folder.is_dir() or folder.is_symlink():
+            continue
+        dist = folder != root and folder in places
+        for entry in folder.iterdir():
+            found = LEFTOVER.match(entry.name)
+            if found is None:
+                continue
+            name = found["name"]
+            if (folder / name).exists() or (folder, name) in names or (dist and RELEASE_NAME.match(name)):
+                _remove(entry)
+    return moved
+
+
+def _move(root: Path, entry: object, places: tuple[Path, ...]) -> tuple[Path, Path] | None:
+    if not isinstance(entry, dict) or not all(isinstance(entry.get(k), str) for k in ("staged", "final")):
+        return None
+    staged, final = root / entry["staged"], root / entry["final"]
+    found = LEFTOVER.match(staged.name)
+    if staged.parent != final.parent or found is None or found["name"] != final.name:
+        return None
+    if staged.name == _old(final).name or not _inside(final, places):
+        return None
+    return staged, final
+
+
+def _roll_forward(staged: Path, final: Path) -> bool:
+    """Finish one move from whatever state the forward renames left it in."""
+    if not (staged.exists() and not staged.is_symlink()):
+        return False
+    if final.exists() or final.is_symlink():
+        _remove(_old(final))
+        final.rename(_old(final))
+    staged.rename(final)
+    _remove(_old(final))
+    return True
