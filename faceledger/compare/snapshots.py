@@ -111,7 +111,13 @@ def read_ref(root: Path, ref: str) -> Snapshot:
     """The repository's data package as it was at `ref`."""
     descriptor = _descriptor(git.show(root, ref, DESCRIPTOR), f"{ref}:{DESCRIPTOR}")
     paths = sorted(
-        {r[key] for r in descriptor["resources"] for key in ("path", "schema") if isinstance(r.get(key), str)}
+        {
+            r[key]
+            for r in descriptor["resources"]
+            if isinstance(r, dict)
+            for key in ("path", "schema")
+            if isinstance(r.get(key), str)
+        }
     )
     with tempfile.TemporaryDirectory(prefix="faceledger-ref-") as temp:
         git.export(root, ref, [DESCRIPTOR, *paths], Path(temp))
@@ -136,6 +142,11 @@ def read_package(folder: Path, label: str, data: bool = True) -> Snapshot:
     snapshot = Snapshot(label, descriptor)
     findings = []
     for resource in descriptor["resources"]:
+        if not isinstance(resource, dict):
+            findings.append(
+                Finding(where, None, "invalid-descriptor", f"resource {resource!r} is not an object")
+            )
+            continue
         name, path, schema = resource.get("name"), resource.get("path"), resource.get("schema")
         if not isinstance(name, str) or not isinstance(path, str) or not safe_path(path):
             findings.append(
@@ -152,6 +163,10 @@ def read_package(folder: Path, label: str, data: bool = True) -> Snapshot:
                 continue
         if not isinstance(schema, dict) or not isinstance(schema.get("fields"), list):
             findings.append(Finding(where, None, "invalid-schema", f"resource {name!r} has no Table Schema"))
+            continue
+        problems = schema_problems(where, schema)
+        if problems:
+            findings += problems
             continue
         if data:
             table, schema, problems = read_table(folder / path, f"{label}/{path}", schema)
@@ -175,6 +190,9 @@ def read_table(
             table = pq.read_table(path)
             written = (table.schema.metadata or {}).get(b"frictionless:schema")
             schema = json.loads(written) if written else schema
+            problems = schema_problems(f"{where} (frictionless:schema)", schema)
+            if problems:
+                return None, schema, problems
             return conform(table, schema, where), schema, []
         if path.suffix == ".csv":
             return read_csv(path, schema, where), schema, []
@@ -191,6 +209,34 @@ def read_table(
             )
         ],
     )
+
+
+def schema_problems(where: str, schema: Any) -> list[Finding]:
+    """What in `schema` the reader cannot follow as a Table Schema's structure.
+
+    Only the shape is checked: a release's format folders adapt field types (Parquet's
+    schemas may say `any`), so the build's full check would refuse good releases.
+    """
+
+    def bad(message: str) -> list[Finding]:
+        return [Finding(where, None, "invalid-schema", message)]
+
+    if not isinstance(schema, dict) or not isinstance(schema.get("fields"), list):
+        return bad("a Table Schema is an object with a fields list")
+    for spec in schema["fields"]:
+        if not isinstance(spec, dict) or not isinstance(spec.get("name"), str):
+            return bad(f"field {spec!r} is not an object with a name")
+        if not isinstance(spec.get("type", ""), str) or not isinstance(spec.get("constraints", {}), dict):
+            return bad(f"field {spec['name']!r} needs a type name and constraints as an object")
+    missing = schema.get("missingValues", [""])
+    if not isinstance(missing, list) or not all(isinstance(m, str) for m in missing):
+        return bad("missingValues must be a list of strings")
+    keys = schema.get("foreignKeys", [])
+    if not isinstance(keys, list) or not all(
+        isinstance(fk, dict) and isinstance(fk.get("reference"), dict) for fk in keys
+    ):
+        return bad("foreignKeys must be a list of objects with a reference")
+    return []
 
 
 def conform(table: pa.Table, schema: TableSchema, where: str) -> pa.Table:
