@@ -118,8 +118,9 @@ def read_ref(root: Path, ref: str) -> Snapshot:
         {
             r[key]
             for r in descriptor["resources"]
+            if isinstance(r, dict)
             for key in ("path", "schema")
-            if isinstance(r, dict) and isinstance(r.get(key), str) and local_path(r[key])
+            if isinstance(r.get(key), str) and local_path(r[key])
         }
     )
     with tempfile.TemporaryDirectory(prefix="faceledger-ref-") as temp:
@@ -149,7 +150,11 @@ def read_package(folder: Path, label: str, data: bool = True) -> Snapshot:
     snapshot = Snapshot(label, descriptor)
     findings = []
     for resource in descriptor["resources"]:
-        resource = resource if isinstance(resource, dict) else {}
+        if not isinstance(resource, dict):
+            findings.append(
+                Finding(where, None, "invalid-descriptor", f"resource {resource!r} is not an object")
+            )
+            continue
         name, path, schema = resource.get("name"), resource.get("path"), resource.get("schema")
         if not isinstance(name, str) or not isinstance(path, str):
             findings.append(
@@ -175,6 +180,10 @@ def read_package(folder: Path, label: str, data: bool = True) -> Snapshot:
         if not isinstance(schema, dict) or not isinstance(schema.get("fields"), list):
             findings.append(Finding(where, None, "invalid-schema", f"resource {name!r} has no Table Schema"))
             continue
+        problems = schema_problems(where, schema)
+        if problems:
+            findings += problems
+            continue
         if data and (problem := unsafe(folder, path)) is not None:
             findings.append(dataclasses.replace(problem, path=f"{label}/{path}"))
         elif data:
@@ -199,6 +208,9 @@ def read_table(
             table = pq.read_table(path)
             written = (table.schema.metadata or {}).get(b"frictionless:schema")
             schema = json.loads(written) if written else schema
+            problems = schema_problems(f"{where} (frictionless:schema)", schema)
+            if problems:
+                return None, schema, problems
             return conform(table, schema, where), schema, []
         if path.suffix == ".csv":
             return read_csv(path, schema, where), schema, []
@@ -215,6 +227,34 @@ def read_table(
             )
         ],
     )
+
+
+def schema_problems(where: str, schema: Any) -> list[Finding]:
+    """What in `schema` the reader cannot follow as a Table Schema's structure.
+
+    Only the shape is checked: a release's format folders adapt field types (Parquet's
+    schemas may say `any`), so the build's full check would refuse good releases.
+    """
+
+    def bad(message: str) -> list[Finding]:
+        return [Finding(where, None, "invalid-schema", message)]
+
+    if not isinstance(schema, dict) or not isinstance(schema.get("fields"), list):
+        return bad("a Table Schema is an object with a fields list")
+    for spec in schema["fields"]:
+        if not isinstance(spec, dict) or not isinstance(spec.get("name"), str):
+            return bad(f"field {spec!r} is not an object with a name")
+        if not isinstance(spec.get("type", ""), str) or not isinstance(spec.get("constraints", {}), dict):
+            return bad(f"field {spec['name']!r} needs a type name and constraints as an object")
+    missing = schema.get("missingValues", [""])
+    if not isinstance(missing, list) or not all(isinstance(m, str) for m in missing):
+        return bad("missingValues must be a list of strings")
+    keys = schema.get("foreignKeys", [])
+    if not isinstance(keys, list) or not all(
+        isinstance(fk, dict) and isinstance(fk.get("reference"), dict) for fk in keys
+    ):
+        return bad("foreignKeys must be a list of objects with a reference")
+    return []
 
 
 def conform(table: pa.Table, schema: TableSchema, where: str) -> pa.Table:

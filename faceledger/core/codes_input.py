@@ -32,7 +32,12 @@ INPUT_CODES: tuple[Code, ...] = (
         ("seeds",),
         "a file in `seeds/` whose name starts with `.` (but `.gitkeep`): it is not read as a seed",
     ),
-    Code("empty-file", ERROR, ("seeds",), "a seed that is empty or holds only whitespace"),
+    Code(
+        "empty-file",
+        ERROR,
+        ("seeds",),
+        "a seed that is empty or holds only whitespace (no-break spaces, U+2028, separators included)",
+    ),
     Code(
         "not-utf8",
         ERROR,
@@ -55,7 +60,8 @@ INPUT_CODES: tuple[Code, ...] = (
         "front-matter-invalid",
         ERROR,
         ("seeds",),
-        "front matter that is not valid YAML or not a mapping, or has duplicate or non-text keys, or uses aliases",
+        "front matter that is not valid YAML or not a mapping, or has duplicate or non-text keys, or uses aliases, "
+        "explicit tags (`!!int`, `!custom`), nesting deeper than 20 levels or integers over 20 digits",
     ),
     Code("missing-title", ERROR, ("seeds",), "a document without a title"),
     Code(
@@ -63,9 +69,16 @@ INPUT_CODES: tuple[Code, ...] = (
         ERROR,
         ("seeds", "facts"),
         "a date or time that cannot be read or does not exist: a seed's or related entry's "
-        "`publishedDateTime`, or a curated partial date such as `2021-02-30`",
+        "`publishedDateTime` (one whose offset moves it outside the years 1 to 9999 included), "
+        "or a curated partial date such as `2021-02-30`",
     ),
-    Code("bad-url", ERROR, ("seeds",), "a seed's `originalUrl`, `webUrl` or AMP URL that is not http(s)"),
+    Code(
+        "bad-url",
+        BOTH,
+        ("seeds",),
+        "a seed's `originalUrl`, `webUrl` or AMP URL that is not http(s) or that urllib refuses "
+        "(a warning in a `related` entry, which is kept without it)",
+    ),
     Code(
         "unknown-key",
         WARNING,

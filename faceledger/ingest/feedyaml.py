@@ -5,6 +5,12 @@ number and bare timestamps into datetimes, and it lets duplicate keys and
 alias bombs through. Feed metadata wants none of that: scalars stay strings
 unless they are plainly numbers, booleans or null; dates are parsed later with
 a clear finding; duplicate keys, non-string keys and aliases are errors.
+
+It is also bounded, so hostile text is a finding rather than a crash: explicit
+tags (`!!int x`, `!!timestamp`, `!custom`) are refused, nesting deeper than
+MAX_DEPTH is refused before anything is built (the event stream is read
+without recursion), and integers longer than MAX_INT_DIGITS digits are refused
+rather than handed to int().
 """
 
 from __future__ import annotations
@@ -15,6 +21,12 @@ from typing import Any
 import yaml
 
 _BaseLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+# Feed front matter nests four levels at most (related[].provider.name); 20 is generous.
+MAX_DEPTH = 20
+# Counts, scores and years fit in 20 digits; Python refuses int() beyond 4,300.
+MAX_INT_DIGITS = 20
+_INT = re.compile(r"^[-+]?(?:0|[1-9][0-9]*)$")
 
 
 class FeedYAMLError(ValueError):
@@ -32,9 +44,7 @@ _StrictLoader.yaml_implicit_resolvers = {}
 _StrictLoader.add_implicit_resolver(
     "tag:yaml.org,2002:bool", re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"), list("tTfF")
 )
-_StrictLoader.add_implicit_resolver(
-    "tag:yaml.org,2002:int", re.compile(r"^[-+]?(?:0|[1-9][0-9]*)$"), list("-+0123456789")
-)
+_StrictLoader.add_implicit_resolver("tag:yaml.org,2002:int", _INT, list("-+0123456789"))
 _StrictLoader.add_implicit_resolver(
     "tag:yaml.org,2002:float",
     re.compile(r"^[-+]?(?:[0-9]+\.[0-9]*|\.[0-9]+)(?:[eE][-+]?[0-9]+)?$"),
@@ -77,10 +87,36 @@ def _reject_aliases(node: yaml.Node, seen: set[int]) -> None:
             _reject_aliases(item, seen)
 
 
+def _check_events(text: str) -> None:
+    """Refuse explicit tags, deep nesting and huge integers, reading events one at a time."""
+    depth = 0
+    for event in yaml.parse(text, Loader=_StrictLoader):
+        line = event.start_mark.line if event.start_mark else None
+        tag = getattr(event, "tag", None)
+        if tag is not None:
+            tag = tag.replace("tag:yaml.org,2002:", "!!", 1)
+            raise FeedYAMLError(
+                f"the explicit tag {tag!r} is not allowed in front matter; write the value plainly", line
+            )
+        if isinstance(event, yaml.CollectionStartEvent):
+            depth += 1
+            if depth > MAX_DEPTH:
+                raise FeedYAMLError(f"front matter nests deeper than {MAX_DEPTH} levels", line)
+        elif isinstance(event, yaml.CollectionEndEvent):
+            depth -= 1
+        elif isinstance(event, yaml.ScalarEvent) and not event.style and _INT.match(event.value):
+            digits = len(event.value.lstrip("+-"))
+            if digits > MAX_INT_DIGITS:
+                raise FeedYAMLError(
+                    f"an integer of {digits} digits is too large (at most {MAX_INT_DIGITS}); quote it", line
+                )
+
+
 def load(text: str) -> tuple[Any, yaml.Node | None]:
     """Parse YAML text; return the data and its node tree (for line numbers)."""
     loader = _StrictLoader(text)
     try:
+        _check_events(text)
         node = loader.get_single_node()
         if node is None:
             return None, None

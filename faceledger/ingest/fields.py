@@ -22,7 +22,10 @@ def parse_timestamp(value: Any) -> tuple[datetime | None, str | None]:
         return None, f"{value!r} is not a date and time"
     if stamp.tzinfo is None:
         return None, f"{value!r} has no time zone (add 'Z' for UTC)"
-    return stamp.astimezone(UTC).replace(microsecond=0), None
+    try:
+        return stamp.astimezone(UTC).replace(microsecond=0), None
+    except OverflowError:  # an offset that moves it before year 1 or after 9999
+        return None, f"{value!r} is outside the years 1 to 9999 in UTC"
 
 
 def too_long(key: str, value: Any) -> str | None:

@@ -68,6 +68,18 @@ def related_sources(seed: Seed, findings: list[Finding]) -> list[Source]:
                 )
             )
             continue
+        for key in ADDRESS_KEYS:
+            if entry.get(key) is not None and urls.canonical_url(entry[key]) is None:
+                findings.append(
+                    Finding(
+                        seed.path,
+                        seed.line("related", index, key),
+                        "bad-url",
+                        f"{entry[key]!r} is not an absolute http(s) URL; the entry is kept without it",
+                        field=f"{where}.{key}",
+                        severity="warning",
+                    )
+                )
         title = text.clean(entry["title"])
         excerpt = text.clean(entry["excerpt"]) if isinstance(entry.get("excerpt"), str) else None
         values = {

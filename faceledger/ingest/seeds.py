@@ -168,7 +168,9 @@ def _read_front_matter(text: str, rel: str) -> tuple[Seed | None, list[Finding]]
 def _read_plain_text(text: str, rel: str) -> tuple[Seed | None, list[Finding]]:
     lines = text.split("\n")
     # Blank lines before the title are tolerated; the title is the first line with text.
-    start = next(i for i, line in enumerate(lines) if line.strip())
+    start = next((i for i, line in enumerate(lines) if line.strip()), None)
+    if start is None:  # only whitespace-like characters: no-break spaces, U+2028, separators
+        return None, [Finding(rel, None, "empty-file", "the file holds only whitespace")]
     title = lines[start].strip()
     body = "\n".join(lines[start + 1 :]).strip()
     seed = Seed(rel, "", "plain-text", {"title": title}, body, line_offset=start)
