@@ -283,7 +283,7 @@ class Scan:
                 if isinstance(parent, ast.Call) and parent.func is node:
                     found.append((parent, Frame(where, self.scope_of(where, parent))))
                 elif isinstance(parent, ast.Call | ast.keyword):
-                    todo += [(handed, where) for handed in self._handed_as(where, parent, node)]
+                    todo += self._handed_as(where, parent, node)
                 else:
                     raise Unresolved(f"{where.where(node)}: the helper {name!r} is used as a value")
         if _public(module, function):
@@ -314,17 +314,20 @@ class Scan:
             )
         ]
 
-    def _handed_as(self, module: Module, parent: ast.AST, node: ast.Name) -> list[str]:
-        """The parameter names a function receives `node` as, when `node` is passed to it."""
+    def _handed_as(self, module: Module, parent: ast.AST, node: ast.Name) -> list[tuple[str, Module]]:
+        """The parameter names a function receives `node` as, when `node` is passed to it, with its module."""
         if isinstance(parent, ast.keyword):
-            return [parent.arg] if parent.arg else []
+            return [(parent.arg, module)] if parent.arg else []
         assert isinstance(parent, ast.Call)
         index = parent.args.index(node)
         names = []
-        for _, function in self.functions(_callee(parent) or "", module):
+        for where, function in self.functions(_callee(parent) or "", module):
             params = _parameters(function)
             if index < len(params):
-                names.append(params[index])
+                # Searched in the module the function is defined in (another module's helper too).
+                names.append((params[index], where))
+                if where is not module:
+                    names.append((params[index], module))
         if not names:
             raise Unresolved(f"{module.where(node)}: {node.id!r} is handed to a function the scan cannot see")
         return names

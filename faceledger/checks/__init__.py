@@ -13,7 +13,7 @@ from pathlib import Path
 from ..core.findings import Finding
 from ..core.package import Package, Track
 from ..ingest.repository import read_repository
-from . import evidence, facts, ids, keys, privacy, values, versions
+from . import cells, evidence, facts, ids, keys, privacy, values, versions
 
 PackageCheck = Callable[[Package], Iterable[Finding]]
 
@@ -31,6 +31,7 @@ def fact_problems(package: Package) -> list[Finding]:
     findings += evidence.support_problems(indexed)
     findings += values.value_problems(indexed)
     findings += privacy.privacy_problems(indexed, digests)
+    findings += cells.cell_problems(indexed)
     return findings
 
 

@@ -13,13 +13,14 @@ id is told the one to use (checks/keys.py).
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import datetime
 from typing import Any
 
 import pyarrow as pa
 import pyarrow.compute as pc
 
 from ..core import tombstones as ids
-from ..core.schema import Field, Schema
+from ..core.schema import Field, Schema, format_datetime
 from ..ingest.identity import article_key
 from .columns import keys_of
 from .snapshots import Snapshot, from_package
@@ -108,4 +109,6 @@ def _identity(fields: Sequence[Field], values: Sequence[Any]) -> tuple[Any, ...]
 
 
 def _text(value: Any) -> str:
-    return value.strftime("%Y-%m-%dT%H:%M:%SZ") if hasattr(value, "strftime") else str(value)
+    if isinstance(value, datetime):
+        return format_datetime(value)
+    return value.strftime("%Y-%m-%d") if hasattr(value, "strftime") else str(value)

@@ -113,7 +113,29 @@ INPUT_CODES: tuple[Code, ...] = (
         ("seeds", "sidecars"),
         "a plain-text seed whose publisher, publication time or URL neither the text nor a sidecar supplies",
     ),
+    Code(
+        "hidden-character",
+        BOTH,
+        ("seeds", "facts"),
+        "a control, bidi or zero-width character: in a seed's title, excerpt, publisher or topic a warning "
+        "naming each one removed (a line separator becomes a space); in a curated cell an error",
+    ),
+    Code(
+        "formula-like-text",
+        BOTH,
+        ("seeds", "facts"),
+        "text starting with = + - @, a tab or a carriage return, which a spreadsheet runs as a formula: in a "
+        "seed a warning (the release CSV writes it with a leading `'`), in a curated cell an error",
+    ),
+    Code("blank-value", WARNING, ("seeds", "sidecars"), "a blank topic label; it is not published"),
+    Code("old-date", WARNING, ("seeds",), "a seed's or related entry's publication time before 1900"),
     # Sidecars
+    Code(
+        "sidecar-ignored",
+        ERROR,
+        ("sidecars",),
+        "a sidecar beside a seed with front matter, whose values would be ignored",
+    ),
     Code(
         "sidecar-invalid",
         ERROR,
@@ -263,8 +285,10 @@ INPUT_CODES: tuple[Code, ...] = (
     Code(
         "future-date",
         ERROR,
-        ("facts",),
-        "an award date later than the publication of a document that reports it",
+        ("facts", "seeds"),
+        "an award date later than the publication of a document that reports it, or a seed's, related "
+        "entry's or sidecar's publication time later than the build's reference time (SOURCE_DATE_EPOCH, "
+        "else the last commit)",
     ),
     Code(
         "relationship-mismatch",
@@ -280,5 +304,12 @@ INPUT_CODES: tuple[Code, ...] = (
         ERROR,
         ("facts",),
         "a curated name, alias or quote that names a private person listed in `dataset/private-names.txt`",
+    ),
+    Code(
+        "person-like-name",
+        WARNING,
+        ("facts",),
+        "an organization whose name reads like a person's (two or three capitalised words, no word such as "
+        "Inc, Police or Agency) and whose id is not in `dataset/reviewed-organizations.txt`",
     ),
 )

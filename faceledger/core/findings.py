@@ -6,6 +6,7 @@ problem, so a contributor sees everything wrong with a pull request at once.
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Literal
@@ -26,9 +27,11 @@ class Finding:
     severity: Severity = "error"
 
     def __str__(self) -> str:
-        where = self.path if self.line is None else f"{self.path}:{self.line}"
-        field = f" [{self.field}]" if self.field else ""
-        return f"{where}: {self.severity} {self.code}{field}: {self.message}"
+        """One line, whatever the path, field or message hold: control characters are escaped (`\\n`)."""
+        path = _escaped(self.path)
+        where = path if self.line is None else f"{path}:{self.line}"
+        field = f" [{_escaped(self.field)}]" if self.field else ""
+        return f"{where}: {self.severity} {self.code}{field}: {_escaped(self.message)}"
 
     def as_dict(self) -> dict[str, object]:
         return {
@@ -52,6 +55,15 @@ class Finding:
         )
         field = f"[{self.field}] " if self.field else ""
         return f"::{GITHUB_LEVELS[self.severity]} {shown}::{_data(field + self.message)}"
+
+
+def _escaped(text: str) -> str:
+    """Control, line-breaking, bidi and zero-width characters as Python escapes, so text keeps to one line."""
+    return "".join(char.encode("unicode_escape").decode("ascii") if _hidden(char) else char for char in text)
+
+
+def _hidden(char: str) -> bool:
+    return unicodedata.category(char) in ("Cc", "Cf", "Zl", "Zp")
 
 
 def _data(text: str) -> str:

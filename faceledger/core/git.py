@@ -74,8 +74,13 @@ def last_release(root: Path, version: Version) -> str | None:
 
 def commit_date(root: Path) -> date:
     """The committer date of HEAD, in UTC."""
+    return commit_time(root).date()
+
+
+def commit_time(root: Path) -> datetime:
+    """The committer time of HEAD, in UTC."""
     stamp = int(run(root, "log", "-1", "--format=%ct").strip())
-    return datetime.fromtimestamp(stamp, UTC).date()
+    return datetime.fromtimestamp(stamp, UTC)
 
 
 def show(root: Path, ref: str, path: str) -> bytes:

@@ -16,6 +16,7 @@ from __future__ import annotations
 import json
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -35,11 +36,26 @@ if TYPE_CHECKING:
 
 TableSchema = Mapping[str, Any]
 
+# strftime's %Y gives `999` for the year 999 on some platforms: format_datetime pads it to four digits.
 DATETIME_FORMAT = "%Y-%m-%dT%H:%M:%SZ"
 # Marks the fields that identify a row whatever its id: the fields sharing a value of the marker
 # together say "this is the same thing" (docs/identity.md). A row whose id disappears is
 # evidently the row that shares one of them (compare/successors.py).
 IDENTITY = "x-faceledger-identity"
+
+
+def format_datetime(value: datetime) -> str:
+    """A UTC datetime as `YYYY-MM-DDTHH:MM:SSZ`, the year always four digits (0999, not 999)."""
+    return (
+        f"{value.year:04d}-{value.month:02d}-{value.day:02d}T"
+        f"{value.hour:02d}:{value.minute:02d}:{value.second:02d}Z"
+    )
+
+
+def free_text(spec: Field) -> bool:
+    """Whether a field holds free text: strings with no pattern or enum to keep a formula out."""
+    textual = spec.type == "string" or (spec.item_type == "string" and spec.delimiter is not None)
+    return textual and "pattern" not in spec.constraints and "enum" not in spec.constraints
 
 
 def read_json(path: Path) -> dict[str, Any]:

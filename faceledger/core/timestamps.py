@@ -10,7 +10,7 @@ import os
 from datetime import UTC, datetime
 from pathlib import Path
 
-from . import changelog
+from . import changelog, git
 from .findings import BuildFailed, Finding
 
 ZIP_EPOCH = datetime(1980, 1, 1, tzinfo=UTC)
@@ -38,3 +38,17 @@ def release_time(root: Path, version: str, text: str | None = None) -> datetime:
         day = changelog.release_date(text, version)
         stamp = datetime(day.year, day.month, day.day, tzinfo=UTC) if day else None
     return max(stamp or ZIP_EPOCH, ZIP_EPOCH)
+
+
+def reference_time(root: Path) -> datetime | None:
+    """The latest time a published date may have: SOURCE_DATE_EPOCH, else HEAD's commit time; never the clock.
+
+    None outside a git repository without SOURCE_DATE_EPOCH: then no date is too late.
+    """
+    stamp = source_date_epoch()
+    if stamp is not None or not git.is_repository(root):
+        return stamp
+    try:
+        return git.commit_time(root)
+    except git.GitError:  # a repository without commits
+        return None

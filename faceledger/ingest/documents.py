@@ -4,13 +4,24 @@ from __future__ import annotations
 
 import os
 from collections.abc import Sequence
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 from ..core.findings import Finding
 from ..core.package import Track
+from ..core.timestamps import reference_time
 from . import feedyaml, text, urls
-from .fields import domain, parse_timestamp, publisher, text_value, too_long, topics
+from .fields import (
+    check_year,
+    checked_text,
+    domain_value,
+    parse_timestamp,
+    publisher,
+    text_value,
+    too_long,
+    topics,
+)
 from .merge import Documents, Source, merge
 from .related import ADDRESS_KEYS, addresses, related_sources
 from .seeds import SIDECAR_SUFFIX, Seed, hidden_files, read_seed, read_sidecar, seed_paths
@@ -65,11 +76,12 @@ def build_documents(
 
     described: list[Source] = []
     related: dict[str, list[Source]] = {}
+    now = reference_time(root)
     for seed in seeds:
-        source = _seed_source(root, seed, out)
+        source = _seed_source(root, seed, out, now)
         if source is not None:
             described.append(source)
-            related[seed.path] = related_sources(seed, out.findings)
+            related[seed.path] = related_sources(seed, out.findings, now)
     merge(described, related, out)
 
     rows = out.rows
@@ -83,7 +95,7 @@ def build_documents(
     return out
 
 
-def _seed_source(root: Path, seed: Seed, out: Documents) -> Source | None:
+def _seed_source(root: Path, seed: Seed, out: Documents, now: datetime | None = None) -> Source | None:
     meta = seed.metadata
     problems: list[Finding] = []
 
@@ -109,29 +121,41 @@ def _seed_source(root: Path, seed: Seed, out: Documents) -> Source | None:
         return None
 
     row: dict[str, Any] = {
-        "title": text.clean(title),
+        "title": checked_text(title, "title", bad),
         "excerpt": text_value(meta, "excerpt", bad),
-        "topics": topics(meta.get("topics"), lambda m: bad("topics", m)),
+        "topics": topics(meta.get("topics"), lambda m: bad("topics", m), bad),
         "content_sha256": seed.sha256,
         "seed_path": seed.path,
         "source_format": seed.source_format,
     }
     provider = meta.get("provider")
     if isinstance(provider, dict):
-        row.update(publisher(provider))
+        row.update(publisher(provider, bad))
     elif provider is not None:
         bad("provider", "provider must be a mapping with name and domain")
     if "publishedDateTime" in meta:
         row["published_at"], reason = parse_timestamp(meta["publishedDateTime"])
         if reason:
             bad("publishedDateTime", reason, "bad-date")
+        else:
+            check_year(row["published_at"], now, "publishedDateTime", bad)
     for key in ADDRESS_KEYS:
         if meta.get(key) is not None and urls.canonical_url(meta[key]) is None:
             bad(key, f"{meta[key]!r} is not an absolute http(s) URL", "bad-url")
     row["url"] = urls.canonical_url(meta.get("originalUrl")) or urls.canonical_url(meta.get("webUrl"))
 
     if seed.source_format == "plain-text":
-        _apply_sidecar(root, seed, row, out)
+        _apply_sidecar(root, seed, row, out, now)
+    elif (root / (seed.path + SIDECAR_SUFFIX)).exists():
+        out.findings.append(
+            Finding(
+                seed.path + SIDECAR_SUFFIX,
+                None,
+                "sidecar-ignored",
+                f"{seed.path} has front matter, so this sidecar would be ignored: move its fields into the "
+                "front matter, or remove it",
+            )
+        )
     out.findings += problems
     if any(p.severity == "error" for p in problems):
         return None
@@ -144,7 +168,7 @@ def _seed_source(root: Path, seed: Seed, out: Documents) -> Source | None:
     return Source(seed.path, 0, values, quotable, known, lines=lines, body=body, sha256=seed.sha256)
 
 
-def _apply_sidecar(root: Path, seed: Seed, row: dict[str, Any], out: Documents) -> None:
+def _apply_sidecar(root: Path, seed: Seed, row: dict[str, Any], out: Documents, now: datetime | None) -> None:
     sidecar_rel = seed.path + SIDECAR_SUFFIX
     sidecar_path = root / sidecar_rel
     if os.path.lexists(sidecar_path):
@@ -174,10 +198,18 @@ def _apply_sidecar(root: Path, seed: Seed, row: dict[str, Any], out: Documents) 
                     )
                 )
                 continue
-            value, reason = _sidecar_value(key, entry["value"])
+            problems: list[Finding] = []
+
+            def bad(name: str, message: str, code: str = "bad-value", severity: str = "error") -> None:
+                problems.append(Finding(sidecar_rel, line, code, message, field=name, severity=severity))  # type: ignore[arg-type]  # noqa: B023
+
+            value, reason = _sidecar_value(key, entry["value"], bad)
             if reason:
-                out.findings.append(Finding(sidecar_rel, line, "bad-value", reason, field=key))
-            else:
+                bad(key, reason)
+            elif key == "published_at" and value is not None:
+                check_year(value, now, key, bad)
+            out.findings += problems
+            if not any(p.severity == "error" for p in problems):
                 row[key] = value
     for key in EXPECTED_FIELDS:
         if row.get(key) is None:
@@ -193,7 +225,7 @@ def _apply_sidecar(root: Path, seed: Seed, row: dict[str, Any], out: Documents) 
             )
 
 
-def _sidecar_value(key: str, value: Any) -> tuple[Any, str | None]:
+def _sidecar_value(key: str, value: Any, bad: Any) -> tuple[Any, str | None]:
     """The value converted for the documents table, or the reason it is unusable."""
     if value is None:
         return None, None
@@ -204,13 +236,15 @@ def _sidecar_value(key: str, value: Any) -> tuple[Any, str | None]:
         return url, None if url else f"{value!r} is not an absolute http(s) URL"
     if key == "topics":
         errors: list[str] = []
-        labels = topics(value, errors.append)
+        labels = topics(value, errors.append, bad)
         return labels, errors[0] if errors else None
+    if key == "publisher_domain":
+        return domain_value(value)
     if not isinstance(value, str):
-        return None, f"{key} must be text"
+        return None, f"{key} must be text, not {value!r}"
     if too_long(key, value):
         return None, too_long(key, value)
-    return (domain(value) if key == "publisher_domain" else text.clean(value)), None
+    return checked_text(value, key, bad), None
 
 
 def _sidecar_line(node: Any, key: str) -> int | None:

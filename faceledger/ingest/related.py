@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 from ..core.findings import Finding
 from ..core.limits import RELATED_ENTRIES
 from . import text, urls
-from .fields import parse_timestamp, publisher, too_long
+from .fields import check_year, checked_text, parse_timestamp, publisher, too_long
 from .merge import Source
 from .seeds import Seed
 
@@ -21,7 +22,7 @@ def addresses(meta: dict[str, Any]) -> list[str]:
     return list(dict.fromkeys(url for url in found if url))
 
 
-def related_sources(seed: Seed, findings: list[Finding]) -> list[Source]:
+def related_sources(seed: Seed, findings: list[Finding], now: datetime | None = None) -> list[Source]:
     """The entries of a seed's related list as sources, in list order; a bad entry is a finding instead."""
     related = seed.metadata.get("related")
     if related is None:
@@ -54,19 +55,30 @@ def related_sources(seed: Seed, findings: list[Finding]) -> list[Source]:
         if long:
             findings.append(Finding(seed.path, line, "over-limit", long, field=where))
             continue
+        problems: list[Finding] = []
+
+        def bad(key: str, message: str, code: str = "bad-value", severity: str = "error") -> None:
+            at = seed.line("related", index, key.split(".")[0]) or line  # noqa: B023
+            problems.append(Finding(seed.path, at, code, message, field=f"{where}.{key}", severity=severity))  # type: ignore[arg-type]  # noqa: B023
+
         published, reason = (None, None)
         if entry.get("publishedDateTime") is not None:
             published, reason = parse_timestamp(entry["publishedDateTime"])
         if reason:
-            findings.append(
-                Finding(
-                    seed.path,
-                    seed.line("related", index, "publishedDateTime"),
-                    "bad-date",
-                    reason,
-                    field=where + ".publishedDateTime",
-                )
-            )
+            bad("publishedDateTime", reason, "bad-date")
+        elif published is not None:
+            check_year(published, now, "publishedDateTime", bad)
+        title = checked_text(entry["title"], "title", bad)
+        excerpt = entry.get("excerpt")
+        if excerpt is not None and not isinstance(excerpt, str):
+            bad("excerpt", f"excerpt must be text, not {excerpt!r}")
+        excerpt = checked_text(excerpt, "excerpt", bad) if isinstance(excerpt, str) else None
+        provider = entry.get("provider")
+        if provider is not None and not isinstance(provider, dict):
+            bad("provider", "provider must be a mapping with name and domain")
+        names = publisher(provider, bad)
+        findings += problems
+        if any(p.severity == "error" for p in problems):
             continue
         for key in ADDRESS_KEYS:
             if entry.get(key) is not None and urls.canonical_url(entry[key]) is None:
@@ -80,12 +92,10 @@ def related_sources(seed: Seed, findings: list[Finding]) -> list[Source]:
                         severity="warning",
                     )
                 )
-        title = text.clean(entry["title"])
-        excerpt = text.clean(entry["excerpt"]) if isinstance(entry.get("excerpt"), str) else None
         values = {
             "title": title,
             "excerpt": excerpt,
-            **publisher(entry.get("provider")),
+            **names,
             "published_at": published,
             "url": urls.canonical_url(entry.get("originalUrl")) or urls.canonical_url(entry.get("webUrl")),
             "source_format": "related",

@@ -8,6 +8,14 @@ import unicodedata
 import ftfy
 
 _WORD = re.compile(r"\w+(?:['’]\w+)*")
+# Characters a reader cannot see that change how text reads or runs (README, "Hidden characters").
+BIDI_CONTROLS = frozenset(map(chr, [*range(0x202A, 0x202F), *range(0x2066, 0x206A), 0x200E, 0x200F, 0x061C]))
+ZERO_WIDTH = frozenset("\u200b\u200c\u200d\u2060\ufeff")
+LINE_SEPARATORS = frozenset("\u2028\u2029")
+# What a spreadsheet runs as a formula when a cell starts with it (OWASP "CSV injection").
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+# How many hidden characters a finding names before it counts the rest.
+SHOWN = 5
 
 
 def clean(text: str | None) -> str | None:
@@ -28,6 +36,47 @@ def clean(text: str | None) -> str | None:
     )
     fixed = unicodedata.normalize("NFC", fixed).strip()
     return fixed or None
+
+
+def hidden_kind(char: str) -> str | None:
+    """What kind of hidden character `char` is, or None for a visible one (tab and newline are visible)."""
+    code = ord(char)
+    if char in "\t\n":
+        return None
+    if code < 0x20 or 0x7F <= code <= 0x9F:
+        return "control character"
+    if char in BIDI_CONTROLS:
+        return "bidi control"
+    if char in ZERO_WIDTH:
+        return "zero-width character"
+    if char in LINE_SEPARATORS:
+        return "line separator"
+    return None
+
+
+def hidden(value: str) -> list[str]:
+    """Each hidden character in `value`, named with its code point and place: `bidi control U+202E at character 4`."""
+    return [
+        f"{kind} U+{ord(char):04X} at character {place}"
+        for place, char in enumerate(value, start=1)
+        if (kind := hidden_kind(char)) is not None
+    ]
+
+
+def scrub(value: str) -> tuple[str, str | None]:
+    """`value` without its hidden characters (a line separator becomes a space), and what was changed."""
+    found = hidden(value)
+    if not found:
+        return value, None
+    kept = "".join(" " if char in LINE_SEPARATORS else "" if hidden_kind(char) else char for char in value)
+    more = f" and {len(found) - SHOWN} more" if len(found) > SHOWN else ""
+    spaced = " (a line separator becomes a space)" if LINE_SEPARATORS & set(value) else ""
+    return kept, f"removed {', '.join(found[:SHOWN])}{more}{spaced}"
+
+
+def formula_like(value: str) -> bool:
+    """Whether a spreadsheet opening a CSV cell of `value` would run it as a formula."""
+    return value.startswith(FORMULA_STARTS)
 
 
 def word_count(*parts: str | None) -> int:

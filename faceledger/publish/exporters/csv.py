@@ -1,7 +1,16 @@
 """CSV: UTF-8, RFC 4180 (CRLF line ends, minimal quoting), a header row.
 
-Datetimes are written as ISO 8601 in UTC with a Z suffix, lists joined with
-the field's delimiter, missing values as empty cells.
+Datetimes are written as ISO 8601 in UTC with a Z suffix (the year always four
+digits), lists joined with the field's delimiter, missing values as empty cells.
+
+A release's CSV files are formula-safe: a free-text cell (a string or list of
+strings without a pattern or enum constraint) that a spreadsheet would run as a
+formula, because it starts with = + - @, a tab or a carriage return, is written
+with a leading `'` (OWASP's advice), and so is one that already starts with `'`
+followed by those, so the escape can be undone without doubt. Numbers are never
+prefixed. The repository's own dataset/*.csv are written without it (`render`'s
+default): they are the data package frictionless reads, and the prefix would
+change the value. Parquet and JSON always hold the value as it is.
 """
 
 from __future__ import annotations
@@ -15,15 +24,27 @@ from typing import Any
 
 import pyarrow as pa
 
-from ...core.schema import DATETIME_FORMAT, Field, Schema, TableSchema
+from ...core.schema import Field, Schema, TableSchema, format_datetime, free_text
 
 FORMAT = "csv"
 SUFFIX = ".csv"
 MEDIATYPE = "text/csv"
 
 
-def _formatter(spec: Field) -> Callable[[Any], str]:
+# What a spreadsheet runs as a formula when a cell starts with it.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def formula_safe(cell: str) -> str:
+    """`cell` as a spreadsheet shows it as text: a leading ' before a formula start (or an escaped one)."""
+    return "'" + cell if cell.lstrip("'").startswith(FORMULA_STARTS) else cell
+
+
+def _formatter(spec: Field, safe: bool = False) -> Callable[[Any], str]:
     delimiter = spec.delimiter or ","
+    if safe and free_text(spec):
+        plain = _formatter(spec)
+        return lambda value: formula_safe(plain(value))
 
     def fmt(value: Any) -> str:
         if value is None:
@@ -33,7 +54,7 @@ def _formatter(spec: Field) -> Callable[[Any], str]:
         if isinstance(value, bool):
             return "true" if value else "false"
         if isinstance(value, datetime):
-            return value.strftime(DATETIME_FORMAT)
+            return format_datetime(value)
         if isinstance(value, date):
             return value.isoformat()
         if isinstance(value, float):
@@ -43,21 +64,22 @@ def _formatter(spec: Field) -> Callable[[Any], str]:
     return fmt
 
 
-def render(table: pa.Table, schema: TableSchema) -> bytes:
+def render(table: pa.Table, schema: TableSchema, safe: bool = False) -> bytes:
+    """The table as CSV; `safe` writes formula-like free text with a leading ' (a release's files)."""
     out = io.StringIO(newline="")
     writer = csv.writer(out, lineterminator="\r\n")
     specs = Schema.from_dict(schema, "").fields
     writer.writerow(spec.name for spec in specs)
     columns = [
         [fmt(v) for v in table.column(spec.name).to_pylist()]
-        for spec, fmt in ((spec, _formatter(spec)) for spec in specs)
+        for spec, fmt in ((spec, _formatter(spec, safe)) for spec in specs)
     ]
     writer.writerows(zip(*columns, strict=True))
     return out.getvalue().encode("utf-8")
 
 
 def write(table: pa.Table, schema: TableSchema, path: Path) -> None:
-    path.write_bytes(render(table, schema))
+    path.write_bytes(render(table, schema, safe=True))
 
 
 def descriptor_extras() -> dict[str, Any]:

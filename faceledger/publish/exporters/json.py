@@ -14,7 +14,7 @@ from typing import Any
 
 import pyarrow as pa
 
-from ...core.schema import DATETIME_FORMAT, TableSchema
+from ...core.schema import TableSchema, format_datetime
 
 FORMAT = "json"
 SUFFIX = ".json"
@@ -23,7 +23,7 @@ MEDIATYPE = "application/json"
 
 def _plain(value: Any) -> Any:
     if isinstance(value, datetime):
-        return value.strftime(DATETIME_FORMAT)
+        return format_datetime(value)
     if isinstance(value, date):
         return value.isoformat()
     if isinstance(value, list):
