@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import ast
 import dataclasses
+import functools
 import itertools
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
@@ -442,4 +443,12 @@ def package_sources() -> dict[str, str]:
 
 def emitted(sources: Mapping[str, str] | None = None) -> list[Emitted]:
     """Every (code, severity) a Finding call in `sources` (default: the package) can be made with."""
-    return parse(package_sources() if sources is None else sources).run()
+    if sources is None:
+        return list(_package_emitted())
+    return parse(sources).run()
+
+
+# The package's scan takes seconds and several tests read it: one scan a test session.
+@functools.cache
+def _package_emitted() -> tuple[Emitted, ...]:
+    return tuple(parse(package_sources()).run())

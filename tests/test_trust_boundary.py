@@ -191,6 +191,7 @@ def test_a_one_megabyte_title_is_refused(repo: Path):
     assert "t" * 2000 not in published(repo)
 
 
+@pytest.mark.slow  # parsing 100,000 entries of YAML takes about 5 s
 def test_a_seed_with_100000_related_entries_is_refused(repo: Path):
     entries = "".join(f"  - title: r{i}\n" for i in range(100_000))
     (repo / "seeds" / "many.md").write_text(
