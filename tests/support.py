@@ -207,3 +207,15 @@ class History:
         """A private clone of the repository (with its tags) to change."""
         shutil.copytree(self.root, target)
         return target
+
+
+def with_a_new_vendor(history: History, target: Path) -> Path:
+    """A clone of `history`'s repository with one vendor added since its last release, refreshed."""
+    root = history.copy(target)
+    write_csv(
+        root,
+        "dataset/vendors.csv",
+        [*(root / "dataset" / "vendors.csv").read_text().splitlines(), "ven-z,Z,,,"],
+    )
+    refresh(root)
+    return root

@@ -19,7 +19,7 @@ import pytest
 
 from faceledger.core.transaction import FAULT, JOURNAL
 
-from .support import History, cli, refresh, write_csv
+from .support import History, cli, with_a_new_vendor
 
 SECOND_SEED = "---\ntitle: A second document\nwebUrl: https://example.org/second\n---\n"
 
@@ -178,13 +178,7 @@ def test_the_next_run_removes_leftovers_by_name_and_nothing_else(repo: Path, tmp
 def test_a_release_killed_or_failing_in_its_commit_keeps_changelog_and_version_with_the_release(
     two: History, tmp_path: Path
 ):
-    root = two.copy(tmp_path / "repo")
-    write_csv(
-        root,
-        "dataset/vendors.csv",
-        [*(root / "dataset" / "vendors.csv").read_text().splitlines(), "ven-z,Z,,,"],
-    )
-    refresh(root)
+    root = with_a_new_vendor(two, tmp_path / "repo")
     before = state(root)
     failed = cli("release", "patch", "--root", str(root), env={FAULT: "commit:4:raise"})
     assert failed.exit_code == 1

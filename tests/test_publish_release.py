@@ -22,6 +22,7 @@ from .support import (
     copy_repo,
     git,
     refresh,
+    with_a_new_vendor,
     write_csv,
     write_schema,
 )
@@ -279,13 +280,7 @@ def test_release_artifacts(two: History):
 
 
 def test_an_interrupted_release_leaves_nothing(two: History, tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
-    root = two.copy(tmp_path / "repo")
-    write_csv(
-        root,
-        "dataset/vendors.csv",
-        [*(root / "dataset" / "vendors.csv").read_text().splitlines(), "ven-z,Z,,,"],
-    )
-    refresh(root)
+    root = with_a_new_vendor(two, tmp_path / "repo")
     before = files(root)
 
     from faceledger.publish.exporters import parquet
