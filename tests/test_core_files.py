@@ -6,20 +6,11 @@ from pathlib import Path
 
 import pytest
 
-from faceledger.core.files import restoring, staged_file, write_files
+from faceledger.core.files import staged_file
 
 from .support import cli
 
 SECOND_SEED = "---\ntitle: A second document\nwebUrl: https://example.org/second\n---\n"
-
-
-def test_restoring_puts_back_changed_files_and_removes_new_ones(tmp_path: Path):
-    (tmp_path / "kept.txt").write_bytes(b"old")
-    with pytest.raises(RuntimeError), restoring(tmp_path, ["kept.txt", "new.txt"]):
-        write_files(tmp_path, {"kept.txt": b"new", "new.txt": b"made"})
-        raise RuntimeError("the release could not be written")
-    assert (tmp_path / "kept.txt").read_bytes() == b"old"
-    assert not (tmp_path / "new.txt").exists()
 
 
 def test_a_staged_file_that_fails_leaves_the_target_and_no_temporary(tmp_path: Path):

@@ -8,7 +8,7 @@ import os
 import re
 import shutil
 import tempfile
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path, PurePosixPath
 from typing import Any
@@ -59,20 +59,6 @@ def write_files(root: Path, files: dict[str, bytes], names: list[str] | None = N
     finally:
         for temp, _ in staged:
             temp.unlink(missing_ok=True)
-
-
-@contextmanager
-def restoring(root: Path, names: Iterable[str]) -> Iterator[None]:
-    """Put the files `names` under `root` back as they were if the block fails (removing new ones)."""
-    originals = {rel: (root / rel).read_bytes() if (root / rel).is_file() else None for rel in names}
-    try:
-        yield
-    except BaseException:
-        write_files(root, {rel: data for rel, data in originals.items() if data is not None})
-        for rel, data in sorted(originals.items()):
-            if data is None:
-                (root / rel).unlink(missing_ok=True)
-        raise
 
 
 @contextmanager
