@@ -39,9 +39,23 @@ def kind(mode: int) -> str:
     return next((name for test, name in _KINDS if test(mode)), "not a regular file")
 
 
+def _within(root: Path, real: str) -> bool:
+    base = os.path.join(os.path.realpath(root), "")
+    return real == base[:-1] or real.startswith(base)
+
+
 def inside(root: Path, path: Path) -> bool:
     """Whether `path`, every link followed, ends inside `root`."""
-    return path.resolve().is_relative_to(root.resolve())
+    return _within(root, os.path.realpath(path))
+
+
+def _outside(rel: str, real: Path) -> Finding:
+    return Finding(
+        rel,
+        None,
+        "unsafe-file",
+        f"a symbolic link that leads outside the repository (to {real}); it is not read",
+    )
 
 
 def unsafe(root: Path, rel: str) -> Finding | None:
@@ -56,12 +70,7 @@ def unsafe(root: Path, rel: str) -> Finding | None:
             rel, None, "unsafe-file", f"the file cannot be examined: {exc.strerror}; it is not read"
         )
     if not inside(root, path):
-        return Finding(
-            rel,
-            None,
-            "unsafe-file",
-            f"a symbolic link that leads outside the repository (to {path.resolve()}); it is not read",
-        )
+        return _outside(rel, path.resolve())
     if stat.S_ISLNK(mode):
         try:
             mode = os.stat(path).st_mode
@@ -72,6 +81,14 @@ def unsafe(root: Path, rel: str) -> Finding | None:
     return None
 
 
+def _opened_path(fd: int) -> str | None:
+    """Where an open file really is, as the kernel says (Linux); None where it cannot say."""
+    try:
+        return os.readlink(f"/proc/self/fd/{fd}")
+    except OSError:
+        return None
+
+
 def read_bytes(root: Path, rel: str, limit: int) -> bytes:
     """The bytes of the regular file `rel` inside `root`, at most `limit` of them.
 
@@ -79,20 +96,30 @@ def read_bytes(root: Path, rel: str, limit: int) -> bytes:
     over-limit) when what is there is not read or is larger than `limit`.
     """
     path = root / rel
-    problem = unsafe(root, rel)
-    if problem is not None:
-        raise UnsafeFile(problem)
-    os.lstat(path)  # FileNotFoundError when nothing is there
-    target = path.resolve()
     flags = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0)
     try:
-        fd = os.open(target, flags)
+        mode = os.lstat(path).st_mode
     except FileNotFoundError:
         raise
-    except OSError as exc:
-        raise UnsafeFile(
-            Finding(rel, None, "unsafe-file", f"the file cannot be opened: {exc.strerror}; it is not read")
-        ) from None
+    except OSError:
+        mode = 0  # unsafe() below says what is wrong
+    real = None
+    if stat.S_ISREG(mode):
+        # The common case, a plain file: open it without following a link and ask the kernel
+        # where it is, which also catches a folder on the way that links outside.
+        fd = _open(path, rel, flags)
+        real = _opened_path(fd)
+        if real is not None and not _within(root, real):
+            os.close(fd)
+            raise UnsafeFile(_outside(rel, Path(real)))
+    if real is None:
+        problem = unsafe(root, rel)
+        if problem is not None:
+            if stat.S_ISREG(mode):
+                os.close(fd)
+            raise UnsafeFile(problem)
+        if not stat.S_ISREG(mode):
+            fd = _open(Path(os.path.realpath(path)), rel, flags)
     with os.fdopen(fd, "rb") as handle:
         # What was opened may not be what was examined (it was swapped in between): look again.
         mode = os.fstat(handle.fileno()).st_mode
@@ -106,3 +133,14 @@ def read_bytes(root: Path, rel: str, limit: int) -> bytes:
             Finding(rel, None, "over-limit", f"the file is larger than {size(limit)}, the most read of it")
         )
     return data
+
+
+def _open(path: Path, rel: str, flags: int) -> int:
+    try:
+        return os.open(path, flags)
+    except FileNotFoundError:
+        raise
+    except OSError as exc:
+        raise UnsafeFile(
+            Finding(rel, None, "unsafe-file", f"the file cannot be opened: {exc.strerror}; it is not read")
+        ) from None

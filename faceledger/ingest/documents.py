@@ -3,15 +3,19 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
+from contextlib import suppress
 from datetime import datetime
+from functools import partial
 from pathlib import Path
 from typing import Any
 
+from ..core import limits
 from ..core.findings import Finding
 from ..core.package import Track
+from ..core.safe_read import UnsafeFile, read_bytes
 from ..core.timestamps import reference_time
-from . import feedyaml, text, urls
+from . import cache, feedyaml, parallel, seed_results, text, urls
 from .fields import (
     check_year,
     checked_text,
@@ -24,7 +28,8 @@ from .fields import (
 )
 from .merge import Documents, Source, merge
 from .related import ADDRESS_KEYS, addresses, related_sources
-from .seeds import SIDECAR_SUFFIX, Seed, hidden_files, read_seed, read_sidecar, seed_paths
+from .seed_results import SeedResult
+from .seeds import SIDECAR_SUFFIX, Seed, hidden_files, parse_seed, read_seed, read_sidecar, seed_paths
 
 # The news-feed front matter this project reads; anything else is reported.
 FEED_KEYS = {
@@ -53,35 +58,40 @@ EXPECTED_FIELDS = ("publisher", "published_at", "url")
 
 
 def build_documents(
-    root: Path, track: Track | None = None, columns: Sequence[str] | None = None
+    root: Path,
+    track: Track | None = None,
+    columns: Sequence[str] | None = None,
+    workers: int | None = None,
+    use_cache: bool = True,
 ) -> Documents:
     """Every seed normalized, and every source of one article merged into one document.
 
     `track` wraps the seed loop to show progress. Each row sets the fields it
     has a value for; `columns` (the documents schema's fields) are the fields
     every row then has, null where unset. Without it, as for a bare folder of
-    seeds, rows share the fields any row sets.
+    seeds, rows share the fields any row sets. Seeds are normalized on `workers`
+    processes (default: every core) and their results kept in the seed cache
+    (ingest/cache.py) unless `use_cache` is false; neither changes the output.
     """
     out = Documents()
-    seeds: list[Seed] = []
     paths = seed_paths(root / "seeds")
     out.findings += hidden_files(root / "seeds")
-    for path in track(paths, len(paths)) if track else paths:
-        rel = path.relative_to(root).as_posix()
-        seed, findings = read_seed(path, rel, root)
-        out.findings += findings
-        if seed is not None:
-            seeds.append(seed)
+    rels = [path.relative_to(root).as_posix() for path in paths]
+    now = reference_time(root)
+    with cache.opened(root, use_cache) as (store, refusals):
+        out.findings += refusals
+        results = _results(root, rels, store, now, workers, track)
+    for result in results:
+        out.findings += result.read
     _check_orphan_sidecars(root, out)
 
     described: list[Source] = []
     related: dict[str, list[Source]] = {}
-    now = reference_time(root)
-    for seed in seeds:
-        source = _seed_source(root, seed, out, now)
-        if source is not None:
-            described.append(source)
-            related[seed.path] = related_sources(seed, out.findings, now)
+    for result in results:
+        out.findings += result.findings
+        if result.source is not None:
+            described.append(result.source)
+            related[result.rel] = result.related
     merge(described, related, out)
 
     rows = out.rows
@@ -93,6 +103,86 @@ def build_documents(
         entry["fields"] = sorted(entry["fields"], key=order.__getitem__) if entry["fields"] else None
     out.sources.sort(key=lambda r: (r["document_id"], r["seed_path"], r["position"]))
     return out
+
+
+def normalize_seed(
+    root: Path, rel: str, now: datetime | None = None, data: bytes | None = None
+) -> SeedResult:
+    """One seed read (or taken from `data`, its bytes) and normalized on its own, in a worker or here."""
+    seed, read = read_seed(root / rel, rel, root) if data is None else parse_seed(data, rel)
+    result = SeedResult(rel, read)
+    if seed is None:
+        return result
+    local = Documents()
+    result.source = _seed_source(root, seed, local, now)
+    if result.source is not None:
+        result.related = related_sources(seed, local.findings, now)
+    result.findings = local.findings
+    for source in ([result.source] if result.source else []) + result.related:
+        # The article keys, worked out here on every core rather than one by one in the merge.
+        source.tokens  # noqa: B018
+        source.url_key  # noqa: B018
+    return result
+
+
+def normalize_chunk(root: Path, chunk: Sequence[tuple[str, bytes | None]]) -> list[SeedResult]:
+    """Seeds normalized without a reference time: the result holds for any time no kept date passes."""
+    return [normalize_seed(root, rel, data=data) for rel, data in chunk]
+
+
+def _inputs(root: Path, rel: str) -> tuple[bytes, bytes | None] | None:
+    """A seed's bytes and its sidecar's, or None when either cannot be read (the seed is then not cached)."""
+    try:
+        data = read_bytes(root, rel, limits.SEED_BYTES)
+        sidecar = rel + SIDECAR_SUFFIX
+        extra = read_bytes(root, sidecar, limits.SIDECAR_BYTES) if os.path.lexists(root / sidecar) else None
+    except (UnsafeFile, OSError):
+        return None
+    return data, extra
+
+
+def _results(
+    root: Path,
+    rels: Sequence[str],
+    store: cache.SeedCache,
+    now: datetime | None,
+    workers: int | None,
+    track: Track | None,
+) -> list[SeedResult]:
+    """Each seed's result, in seed order: from the cache where it has one, else computed and cached.
+
+    A result is computed without the reference time, and holds only if nothing in
+    it is later than that time and it has no error (an error can drop an entry
+    whose date would be reported too); otherwise the seed is normalized again with it.
+    """
+    inputs = {rel: _inputs(root, rel) for rel in rels}
+    keys = {rel: cache.entry_key(store.salt, rel, *got) for rel, got in inputs.items() if got is not None}
+    found = store.get_many(keys.values())
+    results: dict[str, SeedResult] = {}
+    for rel, key in keys.items():
+        if key in found:
+            with suppress(ValueError, KeyError, TypeError):  # a damaged entry is a miss
+                results[rel] = seed_results.loads(found[key])
+    # What the cache lacks goes to the workers with the bytes just read; a seed that could not be
+    # read goes without, so that the worker's own reading reports why.
+    missing = [(rel, got[0] if got else None) for rel, got in inputs.items() if rel not in results]
+    chunks: Iterable[list[SeedResult]] = parallel.ordered_map(
+        partial(normalize_chunk, root), missing, workers
+    )
+    if track is not None and missing:
+        chunks = track(chunks, -(-len(missing) // parallel.CHUNK))
+    for chunk in chunks:
+        for result in chunk:
+            results[result.rel] = result
+            key = keys.get(result.rel)
+            if key is not None and result.clean:
+                store.put(key, seed_results.dumps(result))
+    for rel, result in results.items():
+        stamp = result.latest()
+        if not result.clean or (now is not None and stamp is not None and stamp > now):
+            got = inputs[rel]
+            results[rel] = normalize_seed(root, rel, now, got[0] if got else None)
+    return [results[rel] for rel in rels]
 
 
 def _seed_source(root: Path, seed: Seed, out: Documents, now: datetime | None = None) -> Source | None:

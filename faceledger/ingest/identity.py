@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import hashlib
 from datetime import datetime
+from functools import lru_cache
 from pathlib import PurePosixPath
 from urllib.parse import urlsplit
 
@@ -40,6 +41,7 @@ def document_id(key: str) -> str:
     return "doc-" + hashlib.sha256(key.encode("utf-8")).hexdigest()[:16]
 
 
+@lru_cache(maxsize=1 << 16)
 def article_key(raw: str | None) -> str | None:
     """The key every copy of an article's address shares; None when `raw` is not an http(s) URL."""
     url = canonical_url(raw)

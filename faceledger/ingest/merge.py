@@ -62,6 +62,11 @@ class Source:
         return (title, published) if title and published else None
 
     @cached_property
+    def url_key(self) -> str | None:
+        """The article key of the URL it gives, which names the document when this source gives its URL."""
+        return identity.article_key(self.values.get("url"))
+
+    @cached_property
     def tokens(self) -> list[str]:
         """What this source shares with every other description of its article."""
         found = [key for key in (identity.article_key(a) for a in self.addresses) if key]
@@ -252,7 +257,8 @@ def _document(sources: Sequence[Source], out: Documents) -> str:
             elif value != row[name] and name not in PROVENANCE:
                 dropped.append(f"{name} {_shown(value)} of {source.label}")
     seed = next((s for s in sources if s.is_seed), None)
-    key = identity.article_key(row.get("url"))
+    giver = next((s for n, s in enumerate(sources) if "url" in given[n]), None)
+    key = giver.url_key if giver is not None else None
     if key is None:
         key = (
             identity.seed_key(seed.seed_path)

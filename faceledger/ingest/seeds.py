@@ -103,6 +103,11 @@ def read_seed(path: Path, rel: str, root: Path | None = None) -> tuple[Seed | No
         return None, [exc.finding]
     except OSError as exc:
         return None, [Finding(rel, None, "unreadable", f"the file cannot be read: {exc.strerror}")]
+    return parse_seed(data, rel)
+
+
+def parse_seed(data: bytes, rel: str) -> tuple[Seed | None, list[Finding]]:
+    """The seed whose bytes are `data`, read from `rel`."""
     digest = hashlib.sha256(data).hexdigest()
     if not data.strip():
         return None, [Finding(rel, None, "empty-file", "the file is empty")]

@@ -24,7 +24,7 @@ from ..core.layout import DESCRIPTOR
 from ..core.package import Package
 from .checksums import write_checksums
 from .exporters import EXPORTERS, Exporter
-from .zips import write_zip
+from .zips import write_zips
 
 # Files from the repository that travel with every release: (repository path, release path).
 RELEASE_EXTRAS = (
@@ -104,6 +104,5 @@ def fill_release(
         elif (package.root / source).is_file():
             shutil.copyfile(package.root / source, folder / target)
     (folder / CHANGES).write_bytes(changes)
-    for exporter in EXPORTERS.values():
-        write_zip(folder, exporter.FORMAT, name, stamp)
+    write_zips(folder, [exporter.FORMAT for exporter in EXPORTERS.values()], name, stamp)
     write_checksums(folder)

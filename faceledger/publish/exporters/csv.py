@@ -64,16 +64,25 @@ def _formatter(spec: Field, safe: bool = False) -> Callable[[Any], str]:
     return fmt
 
 
+def _cells(column: pa.ChunkedArray, spec: Field, safe: bool) -> list[str]:
+    """A column's cells as text; strings and integers, most of any table, without the general formatter."""
+    values = column.to_pylist()
+    if pa.types.is_string(column.type) or pa.types.is_large_string(column.type):
+        cells = ["" if v is None else v for v in values]
+        return [formula_safe(c) for c in cells] if safe and free_text(spec) else cells
+    if pa.types.is_integer(column.type):
+        return ["" if v is None else str(v) for v in values]
+    fmt = _formatter(spec, safe)
+    return [fmt(v) for v in values]
+
+
 def render(table: pa.Table, schema: TableSchema, safe: bool = False) -> bytes:
     """The table as CSV; `safe` writes formula-like free text with a leading ' (a release's files)."""
     out = io.StringIO(newline="")
     writer = csv.writer(out, lineterminator="\r\n")
     specs = Schema.from_dict(schema, "").fields
     writer.writerow(spec.name for spec in specs)
-    columns = [
-        [fmt(v) for v in table.column(spec.name).to_pylist()]
-        for spec, fmt in ((spec, _formatter(spec, safe)) for spec in specs)
-    ]
+    columns = [_cells(table.column(spec.name), spec, safe) for spec in specs]
     writer.writerows(zip(*columns, strict=True))
     return out.getvalue().encode("utf-8")
 

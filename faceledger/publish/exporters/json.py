@@ -31,13 +31,20 @@ def _plain(value: Any) -> Any:
     return value
 
 
+# One encoder for every row: json.dumps with these options would build a new one each call.
+_ENCODE = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
+# Arrow types whose Python values JSON cannot hold as they are.
+_CONVERTED = (pa.types.is_timestamp, pa.types.is_date, pa.types.is_list)
+
+
 def render(table: pa.Table, schema: TableSchema) -> bytes:
     names = [spec["name"] for spec in schema["fields"]]
-    columns = [table.column(name).to_pylist() for name in names]
-    lines = [
-        json.dumps(dict(zip(names, map(_plain, row), strict=True)), ensure_ascii=False, separators=(",", ":"))
-        for row in zip(*columns, strict=True)
-    ]
+    columns = []
+    for name in names:
+        column = table.column(name)
+        values = column.to_pylist()
+        columns.append([_plain(v) for v in values] if any(t(column.type) for t in _CONVERTED) else values)
+    lines = [_ENCODE(dict(zip(names, row, strict=True))) for row in zip(*columns, strict=True)]
     body = ",\n".join(lines)
     return (f"[\n{body}\n]\n" if lines else "[]\n").encode("utf-8")
 

@@ -1,0 +1,162 @@
+"""The seed cache: each seed's result kept by the bytes it came from, so a rebuild reads only what changed.
+
+An entry's key is the SHA-256 of the code and schema fingerprint, the seed's path
+and its bytes (and its sidecar's): an edited seed, another version of faceledger
+or of a parsing library, or an edited schema simply finds nothing. Entries are
+JSON (ingest/seed_results.py) in one SQLite file under `.faceledger-cache/`, which
+git ignores; deleting the folder only costs the next build its speed.
+
+A cache the build did not write is never read: one that git tracks (a pull
+request can commit a git-ignored file) or that is not a plain folder inside the
+repository is ignored with a warning. `FACELEDGER_CACHE=off` turns it off; another
+value names the folder to use.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import sqlite3
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager, suppress
+from importlib import metadata
+from pathlib import Path
+
+from ..core import git
+from ..core.findings import Finding
+
+FOLDER = ".faceledger-cache"
+DATABASE = "seeds.sqlite3"
+# Libraries whose version can change what a seed normalizes to.
+PARSERS = ("PyYAML", "yaml-rs", "ftfy", "w3lib", "python-frontmatter", "pycountry")
+OFF = ("0", "off", "no", "false")
+
+
+def fingerprint(root: Path) -> str:
+    """What every entry's key starts from: faceledger's source, the parsers' versions and the Table Schemas."""
+    digest = hashlib.sha256()
+    package = Path(__file__).resolve().parent.parent
+    for path in sorted(package.rglob("*.py")):
+        digest.update(path.relative_to(package).as_posix().encode() + b"\0" + path.read_bytes() + b"\0")
+    for name in PARSERS:
+        try:
+            version = metadata.version(name)
+        except metadata.PackageNotFoundError:
+            version = "-"
+        digest.update(f"{name}={version}\0".encode())
+    schema_dir = root / "schema"
+    if schema_dir.is_dir():
+        for path in sorted(schema_dir.glob("*.json")):
+            if path.is_file() and not path.is_symlink():
+                digest.update(path.name.encode() + b"\0" + path.read_bytes() + b"\0")
+    return digest.hexdigest()
+
+
+def entry_key(salt: str, rel: str, *contents: bytes | None) -> str:
+    digest = hashlib.sha256(f"{salt}\0{rel}\0".encode())
+    for content in contents:
+        digest.update(b"-" if content is None else hashlib.sha256(content).digest())
+    return digest.hexdigest()
+
+
+class SeedCache:
+    """Results by key, read in bulk and written in one transaction at the end of a build."""
+
+    def __init__(self, connection: sqlite3.Connection | None, salt: str):
+        self.connection = connection
+        self.salt = salt
+        self.new: dict[str, bytes] = {}
+
+    def get_many(self, keys: Iterable[str]) -> dict[str, bytes]:
+        if self.connection is None:
+            return {}
+        wanted = list(keys)
+        found: dict[str, bytes] = {}
+        for start in range(0, len(wanted), 500):
+            batch = wanted[start : start + 500]
+            marks = ",".join("?" * len(batch))
+            query = f"SELECT key, value FROM seeds WHERE salt = ? AND key IN ({marks})"
+            try:
+                found.update(self.connection.execute(query, [self.salt, *batch]).fetchall())
+            except sqlite3.Error:  # a damaged file: build without it, and rebuild it
+                self.connection = None
+                return {}
+        return found
+
+    def put(self, key: str, value: bytes) -> None:
+        if self.connection is not None:
+            self.new[key] = value
+
+    def flush(self) -> None:
+        if self.connection is None or not self.new:
+            return
+        with self.connection:
+            # Entries of another code or schema version can never be used again.
+            self.connection.execute("DELETE FROM seeds WHERE salt != ?", [self.salt])
+            self.connection.executemany(
+                "INSERT OR REPLACE INTO seeds (key, salt, value) VALUES (?, ?, ?)",
+                [(key, self.salt, value) for key, value in sorted(self.new.items())],
+            )
+        self.new.clear()
+
+
+def folder(root: Path) -> Path | None:
+    setting = os.environ.get("FACELEDGER_CACHE", "")
+    if setting.lower() in OFF:
+        return None
+    return Path(setting) if setting else root / FOLDER
+
+
+def _refusal(root: Path, place: Path) -> str | None:
+    """Why the cache at `place` must not be read, or None."""
+    if place.is_symlink() or (place.exists() and not place.is_dir()):
+        return "is not a plain folder"
+    database = place / DATABASE
+    if database.is_symlink() or (database.exists() and not database.is_file()):
+        return f"holds a {DATABASE} that is not a plain file"
+    inside = place.resolve().is_relative_to(root.resolve())
+    if inside and git.is_repository(root):
+        try:
+            tracked = git.run(root, "ls-files", "-z", "--", str(place.resolve()))
+        except git.GitError:
+            tracked = b""
+        if tracked:
+            return "is committed to git: the build reads only a cache it wrote itself"
+    return None
+
+
+@contextmanager
+def opened(root: Path, enabled: bool = True) -> Iterator[tuple[SeedCache, list[Finding]]]:
+    """The seed cache for the repository at `root` (an empty one when disabled or refused), and why not."""
+    place = folder(root) if enabled else None
+    salt = fingerprint(root) if place is not None else ""
+    if place is None:
+        yield SeedCache(None, salt), []
+        return
+    reason = _refusal(root, place)
+    if reason is not None:
+        where = place.relative_to(root).as_posix() if place.is_relative_to(root) else str(place)
+        message = f"the seed cache {reason}; it was not used (delete it to build faster again)"
+        yield SeedCache(None, salt), [Finding(where, None, "cache-ignored", message, severity="warning")]
+        return
+    try:
+        place.mkdir(parents=True, exist_ok=True)
+        ignore = place / ".gitignore"
+        if not ignore.exists():
+            ignore.write_text("# The build's seed cache (faceledger/ingest/cache.py): safe to delete.\n*\n")
+        connection = sqlite3.connect(place / DATABASE, timeout=30)
+        connection.execute(
+            "CREATE TABLE IF NOT EXISTS seeds (key TEXT PRIMARY KEY, salt TEXT NOT NULL, value BLOB NOT NULL)"
+        )
+    except (OSError, sqlite3.Error) as exc:
+        message = f"the seed cache cannot be opened ({exc}); it was not used"
+        yield SeedCache(None, salt), [Finding(FOLDER, None, "cache-ignored", message, severity="warning")]
+        return
+    cache = SeedCache(connection, salt)
+    try:
+        yield cache, []
+        # A cache that cannot be written only costs the next build its speed.
+        with suppress(sqlite3.Error):
+            cache.flush()
+    finally:
+        connection.close()

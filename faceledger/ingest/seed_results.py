@@ -1,0 +1,103 @@
+"""What one seed gives the build, in a form that crosses process and cache boundaries.
+
+A seed is read and normalized on its own (documents.normalize_seed), in a worker
+process or not at all when the cache has its result. The result holds no YAML
+node tree and no open file: findings, the seed's source and its related entries.
+On disk it is JSON, never pickle, so a cache file can at worst be wrong, never run
+code; a wrong one cannot be used either, because entries are keyed by the bytes
+they were computed from (ingest/cache.py).
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from ..core.findings import Finding
+from .merge import Source
+
+# Source fields that round-trip as they are; `values` needs its datetimes tagged.
+_PLAIN = ("seed_path", "position", "text", "line", "lines", "body", "sha256")
+
+
+@dataclass
+class SeedResult:
+    rel: str
+    read: list[Finding] = field(default_factory=list)  # reading the file
+    findings: list[Finding] = field(default_factory=list)  # normalizing what was read
+    source: Source | None = None
+    related: list[Source] = field(default_factory=list)
+
+    @property
+    def clean(self) -> bool:
+        """No error: every entry was kept, so no finding depends on the build's reference time."""
+        return not any(f.severity == "error" for f in (*self.read, *self.findings))
+
+    def latest(self) -> datetime | None:
+        """The latest publication time any kept source gives (what the future-date check compares)."""
+        sources = ([self.source] if self.source else []) + self.related
+        stamps = [s.values["published_at"] for s in sources if s.values.get("published_at") is not None]
+        return max(stamps, default=None)
+
+
+def _value(value: Any) -> Any:
+    if isinstance(value, datetime):
+        return {"datetime": value.isoformat()}
+    return value
+
+
+def _unvalue(value: Any) -> Any:
+    if isinstance(value, dict) and "datetime" in value:
+        return datetime.fromisoformat(value["datetime"])
+    return value
+
+
+def _source(source: Source) -> dict[str, Any]:
+    plain = {name: getattr(source, name) for name in _PLAIN}
+    values = {key: _value(value) for key, value in source.values.items()}
+    return {
+        **plain,
+        "values": values,
+        "addresses": list(source.addresses),
+        "tokens": source.tokens,
+        "url_key": source.url_key,
+    }
+
+
+def _unsource(data: dict[str, Any]) -> Source:
+    values = {key: _unvalue(value) for key, value in data["values"].items()}
+    source = Source(
+        **{name: data[name] for name in _PLAIN}, values=values, addresses=tuple(data["addresses"])
+    )
+    # Worked out by the process that made the entry, from what the entry holds (merge.Source.tokens).
+    source.__dict__["tokens"] = list(data["tokens"])
+    source.__dict__["url_key"] = data["url_key"]
+    return source
+
+
+def _finding(finding: Finding) -> list[Any]:
+    return [finding.path, finding.line, finding.code, finding.message, finding.field, finding.severity]
+
+
+def dumps(result: SeedResult) -> bytes:
+    data = {
+        "rel": result.rel,
+        "read": [_finding(f) for f in result.read],
+        "findings": [_finding(f) for f in result.findings],
+        "source": None if result.source is None else _source(result.source),
+        "related": [_source(s) for s in result.related],
+    }
+    return json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+
+
+def loads(blob: bytes) -> SeedResult:
+    data = json.loads(blob)
+    return SeedResult(
+        data["rel"],
+        [Finding(*f) for f in data["read"]],
+        [Finding(*f) for f in data["findings"]],
+        None if data["source"] is None else _unsource(data["source"]),
+        [_unsource(s) for s in data["related"]],
+    )
