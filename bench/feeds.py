@@ -18,7 +18,9 @@ REPO = Path(__file__).resolve().parent.parent
 CORPUS = REPO.parent / "shared" / "corpus" / "everyday-ai"
 
 _TITLE = re.compile(r'^title: "?(.*?)"?$', re.MULTILINE)
-_ADDRESS = re.compile(r"^((?:originalUrl|webUrl|ampWebUrl|cdnAmpWebUrl): \"?https?://[^/\s\"']+)", re.MULTILINE)
+_ADDRESS = re.compile(
+    r"^((?:originalUrl|webUrl|ampWebUrl|cdnAmpWebUrl): \"?https?://[^/\s\"']+)", re.MULTILINE
+)
 
 
 def corpus_texts(corpus: Path = CORPUS) -> list[tuple[str, str]]:

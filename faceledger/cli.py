@@ -40,6 +40,19 @@ RootOption = Annotated[
     typer.Option("--root", help="The FaceLedger repository to work on.", file_okay=False, exists=True),
 ]
 FormatOption = Annotated[OutputFormat, typer.Option("--format", help="How to print findings.")]
+JobsOption = Annotated[
+    int | None,
+    typer.Option(
+        "--jobs", min=1, help="Processes that read seeds (default: FACELEDGER_JOBS, else every core)."
+    ),
+]
+CacheOption = Annotated[
+    bool,
+    typer.Option(
+        "--cache/--no-cache",
+        help="Reuse each unchanged seed's result from .faceledger-cache/ (FACELEDGER_CACHE=off turns it off).",
+    ),
+]
 PreviousOption = Annotated[
     str | None,
     typer.Option(
@@ -108,9 +121,12 @@ def build_command(
     ] = False,
     output: FormatOption = OutputFormat.text,
     previous: PreviousOption = None,
+    jobs: JobsOption = None,
+    cache: CacheOption = True,
 ) -> None:
     """Regenerate dataset/ from seeds/ and write the CSV, Parquet and JSON release."""
     from .build import build, plan
+    from .ingest.settings import configured
 
     failure = failing_cleanly(
         output,
@@ -118,13 +134,13 @@ def build_command(
         "build failed: {exc}; nothing was changed: the repository, dist/ and the package data are as they were",
     )
     if check:
-        with failure:
+        with failure, configured(jobs, cache):
             planned = plan(root.resolve(), track=_track)
         code = report([*planned.findings, *planned.stale()], output)
         if code == 0:
             typer.echo("dataset/, datapackage.json and the generated docs are up to date", err=True)
         raise typer.Exit(code)
-    with failure:
+    with failure, configured(jobs, cache):
         result = build(root.resolve(), dist=dist, track=_track, previous=previous)
     code = report(result.findings, output)
     for rel in result.changed:
@@ -136,11 +152,19 @@ def build_command(
 
 
 @app.command("validate")
-def validate_command(root: RootOption = Path("."), output: FormatOption = OutputFormat.text) -> None:
+def validate_command(
+    root: RootOption = Path("."),
+    output: FormatOption = OutputFormat.text,
+    jobs: JobsOption = None,
+    cache: CacheOption = True,
+) -> None:
     """Check seeds, schemas, keys, curated facts and the descriptor; print findings."""
+    from .ingest.settings import configured
     from .validate import validate
 
-    code = report(validate(root.resolve(), track=_track), output)
+    with configured(jobs, cache):
+        findings = validate(root.resolve(), track=_track)
+    code = report(findings, output)
     if code == 0:
         typer.echo("valid", err=True)
     raise typer.Exit(code)

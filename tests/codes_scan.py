@@ -28,6 +28,9 @@ PACKAGE = Path(__file__).resolve().parent.parent / "faceledger"
 FIELDS = tuple(f.name for f in dataclasses.fields(Finding))
 DEFAULT_SEVERITY = next(f.default for f in dataclasses.fields(Finding) if f.name == "severity")
 WILDCARD = "*"
+# Finding's methods that read back a finding made earlier by a scanned call (the seed cache's
+# entries): they emit no code of their own.
+RESTORERS = ("restored",)
 
 Function = ast.FunctionDef | ast.AsyncFunctionDef | ast.Lambda
 
@@ -100,6 +103,8 @@ class Scan:
         """`Finding` may be called or named in an annotation; an alias would hide calls from the scan."""
         node, parent = use, module.parents[use]
         if isinstance(parent, ast.Call) and parent.func is node:
+            return
+        if isinstance(parent, ast.Attribute) and parent.attr in RESTORERS:
             return
         while parent is not None:
             if _in_annotation(parent, node):

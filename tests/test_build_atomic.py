@@ -25,11 +25,15 @@ SECOND_SEED = "---\ntitle: A second document\nwebUrl: https://example.org/second
 
 
 def state(root: Path) -> dict[str, bytes | None]:
-    """Every file (its bytes) and folder (None) under `root`, by relative path."""
+    """Every file (its bytes) and folder (None) under `root`, by relative path.
+
+    The seed cache is left out: it is no output, only results the seeds give whatever the
+    build then does, and SQLite commits them whole or not at all.
+    """
     return {
         str(p.relative_to(root)): None if p.is_dir() else p.read_bytes()
         for p in sorted(root.rglob("*"))
-        if "__pycache__" not in p.parts
+        if "__pycache__" not in p.parts and ".faceledger-cache" not in p.parts
     }
 
 

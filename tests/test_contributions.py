@@ -42,7 +42,12 @@ def contribute(root: Path, organization: str, evidence: str) -> None:
 
 
 def files(root: Path) -> dict[str, bytes]:
-    return {p.relative_to(root).as_posix(): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()}
+    """The repository's files, but the seed cache (git-ignored, and only ever a copy of what seeds give)."""
+    return {
+        rel: p.read_bytes()
+        for p in sorted(root.rglob("*"))
+        if p.is_file() and not (rel := p.relative_to(root).as_posix()).startswith(".faceledger-cache/")
+    }
 
 
 def edit_descriptor(root: Path, change) -> None:

@@ -33,6 +33,13 @@ INPUT_CODES: tuple[Code, ...] = (
         "a file in `seeds/` whose name starts with `.` (but `.gitkeep`): it is not read as a seed",
     ),
     Code(
+        "cache-ignored",
+        WARNING,
+        ("seeds",),
+        "the seed cache (`.faceledger-cache/`) was not used: git tracks it, it is not a plain folder, or it "
+        "cannot be opened; the build reads every seed instead, with the same result",
+    ),
+    Code(
         "empty-file",
         ERROR,
         ("seeds",),

@@ -7,7 +7,7 @@ problem, so a contributor sees everything wrong with a pull request at once.
 from __future__ import annotations
 
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Literal
 
@@ -32,6 +32,14 @@ class Finding:
         where = path if self.line is None else f"{path}:{self.line}"
         field = f" [{_escaped(self.field)}]" if self.field else ""
         return f"{where}: {self.severity} {self.code}{field}: {_escaped(self.message)}"
+
+    @classmethod
+    def restored(cls, fields: Sequence[object]) -> Finding:
+        """A finding made earlier and stored as its fields in order (the seed cache keeps them so).
+
+        Its code came from a Finding call in the source like any other; this only reads it back.
+        """
+        return cls(*fields)  # type: ignore[arg-type]
 
     def as_dict(self) -> dict[str, object]:
         return {

@@ -15,7 +15,6 @@ value names the folder to use.
 from __future__ import annotations
 
 import hashlib
-import os
 import sqlite3
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager, suppress
@@ -24,12 +23,12 @@ from pathlib import Path
 
 from ..core import git
 from ..core.findings import Finding
+from . import settings
 
-FOLDER = ".faceledger-cache"
+FOLDER = ".faceledger-cache"  # the default place (ingest/settings.py)
 DATABASE = "seeds.sqlite3"
 # Libraries whose version can change what a seed normalizes to.
 PARSERS = ("PyYAML", "yaml-rs", "ftfy", "w3lib", "python-frontmatter", "pycountry")
-OFF = ("0", "off", "no", "false")
 
 
 def fingerprint(root: Path) -> str:
@@ -100,13 +99,6 @@ class SeedCache:
         self.new.clear()
 
 
-def folder(root: Path) -> Path | None:
-    setting = os.environ.get("FACELEDGER_CACHE", "")
-    if setting.lower() in OFF:
-        return None
-    return Path(setting) if setting else root / FOLDER
-
-
 def _refusal(root: Path, place: Path) -> str | None:
     """Why the cache at `place` must not be read, or None."""
     if place.is_symlink() or (place.exists() and not place.is_dir()):
@@ -126,9 +118,9 @@ def _refusal(root: Path, place: Path) -> str | None:
 
 
 @contextmanager
-def opened(root: Path, enabled: bool = True) -> Iterator[tuple[SeedCache, list[Finding]]]:
-    """The seed cache for the repository at `root` (an empty one when disabled or refused), and why not."""
-    place = folder(root) if enabled else None
+def opened(root: Path) -> Iterator[tuple[SeedCache, list[Finding]]]:
+    """The seed cache for the repository at `root` (an empty one when it is off or refused), and why not."""
+    place = settings.cache_folder(root)
     salt = fingerprint(root) if place is not None else ""
     if place is None:
         yield SeedCache(None, salt), []

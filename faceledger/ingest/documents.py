@@ -61,26 +61,24 @@ def build_documents(
     root: Path,
     track: Track | None = None,
     columns: Sequence[str] | None = None,
-    workers: int | None = None,
-    use_cache: bool = True,
 ) -> Documents:
     """Every seed normalized, and every source of one article merged into one document.
 
     `track` wraps the seed loop to show progress. Each row sets the fields it
     has a value for; `columns` (the documents schema's fields) are the fields
     every row then has, null where unset. Without it, as for a bare folder of
-    seeds, rows share the fields any row sets. Seeds are normalized on `workers`
-    processes (default: every core) and their results kept in the seed cache
-    (ingest/cache.py) unless `use_cache` is false; neither changes the output.
+    seeds, rows share the fields any row sets. Seeds are normalized on every core
+    and their results kept in the seed cache (ingest/cache.py), as ingest/settings.py
+    says; neither changes the output.
     """
     out = Documents()
     paths = seed_paths(root / "seeds")
     out.findings += hidden_files(root / "seeds")
     rels = [path.relative_to(root).as_posix() for path in paths]
     now = reference_time(root)
-    with cache.opened(root, use_cache) as (store, refusals):
+    with cache.opened(root) as (store, refusals):
         out.findings += refusals
-        results = _results(root, rels, store, now, workers, track)
+        results = _results(root, rels, store, now, track)
     for result in results:
         out.findings += result.read
     _check_orphan_sidecars(root, out)
@@ -146,7 +144,6 @@ def _results(
     rels: Sequence[str],
     store: cache.SeedCache,
     now: datetime | None,
-    workers: int | None,
     track: Track | None,
 ) -> list[SeedResult]:
     """Each seed's result, in seed order: from the cache where it has one, else computed and cached.
@@ -166,17 +163,15 @@ def _results(
     # What the cache lacks goes to the workers with the bytes just read; a seed that could not be
     # read goes without, so that the worker's own reading reports why.
     missing = [(rel, got[0] if got else None) for rel, got in inputs.items() if rel not in results]
-    chunks: Iterable[list[SeedResult]] = parallel.ordered_map(
-        partial(normalize_chunk, root), missing, workers
-    )
+    chunks: Iterable[list[SeedResult]] = parallel.ordered_map(partial(normalize_chunk, root), missing)
     if track is not None and missing:
         chunks = track(chunks, -(-len(missing) // parallel.CHUNK))
     for chunk in chunks:
         for result in chunk:
             results[result.rel] = result
-            key = keys.get(result.rel)
-            if key is not None and result.clean:
-                store.put(key, seed_results.dumps(result))
+            entry = keys.get(result.rel)
+            if entry is not None and result.clean:
+                store.put(entry, seed_results.dumps(result))
     for rel, result in results.items():
         stamp = result.latest()
         if not result.clean or (now is not None and stamp is not None and stamp > now):

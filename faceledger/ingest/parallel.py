@@ -9,10 +9,11 @@ from __future__ import annotations
 
 import gc
 import multiprocessing
-import os
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from typing import TypeVar
+
+from . import settings
 
 Item = TypeVar("Item")
 Result = TypeVar("Result")
@@ -20,17 +21,6 @@ Result = TypeVar("Result")
 # Below this many items a pool costs more to start than it saves.
 SERIAL_BELOW = 400
 CHUNK = 200
-
-
-def jobs() -> int:
-    """Worker processes to use: FACELEDGER_JOBS, else every core this process may run on."""
-    setting = os.environ.get("FACELEDGER_JOBS", "")
-    if setting.isdigit() and int(setting) > 0:
-        return int(setting)
-    try:
-        return len(os.sched_getaffinity(0))
-    except AttributeError:  # not on Linux
-        return os.cpu_count() or 1
 
 
 def _run_chunk(func: Callable[[Sequence[Item]], list[Result]], chunk: Sequence[Item]) -> list[Result]:
@@ -58,7 +48,7 @@ def ordered_map(
     `func` takes a chunk and returns one result per item; it must be a module-level
     function (it is sent to the workers). With one worker, or few items, it runs here.
     """
-    workers = jobs() if workers is None else workers
+    workers = settings.jobs() if workers is None else workers
     if workers <= 1 or len(items) < SERIAL_BELOW:
         for part in _chunks(items, chunk):
             yield _run_chunk(func, part)

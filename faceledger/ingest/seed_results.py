@@ -96,8 +96,8 @@ def loads(blob: bytes) -> SeedResult:
     data = json.loads(blob)
     return SeedResult(
         data["rel"],
-        [Finding(*f) for f in data["read"]],
-        [Finding(*f) for f in data["findings"]],
+        [Finding.restored(f) for f in data["read"]],
+        [Finding.restored(f) for f in data["findings"]],
         None if data["source"] is None else _unsource(data["source"]),
         [_unsource(s) for s in data["related"]],
     )

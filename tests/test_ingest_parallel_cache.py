@@ -1,0 +1,180 @@
+"""Seeds read on several processes and through the seed cache give the same bytes as one process without it.
+
+The corpus's 109 feed documents are built on one process without the cache (the
+reference), on two processes in small chunks (so results come back out of order),
+and again from the warm cache; every file the build writes, and every finding,
+must be the same. The cache must never hand back a result the seed's bytes, the
+schemas or the reference time would not give.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import sqlite3
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from faceledger.build import build
+from faceledger.core.findings import BuildFailed
+from faceledger.core.package import copy_repository
+from faceledger.ingest import cache, documents, parallel, seed_results
+from faceledger.ingest.settings import configured
+
+from .support import CORPUS, CORPUS_REQUIRED, GIT_ENV, REPO
+
+pytestmark = pytest.mark.skipif(
+    not CORPUS.is_dir() and not CORPUS_REQUIRED, reason=f"the corpus is not at {CORPUS}"
+)
+OUTPUTS = ("dataset", "dist", "datapackage.json", "README.md", "docs")
+
+
+def corpus_repo(target: Path) -> Path:
+    copy_repository(REPO, target)
+    for path in sorted(CORPUS.glob("*.md")):
+        shutil.copyfile(path, target / "seeds" / path.name)
+    return target
+
+
+def outputs(root: Path) -> dict[str, bytes]:
+    found = {}
+    for part in OUTPUTS:
+        path = root / part
+        files = [path] if path.is_file() else sorted(p for p in path.rglob("*") if p.is_file())
+        found.update({p.relative_to(root).as_posix(): p.read_bytes() for p in files})
+    return found
+
+
+def built(root: Path, jobs: int, use_cache: bool) -> tuple[dict[str, bytes], list[str]]:
+    with configured(jobs=jobs, cache=use_cache):
+        result = build(root)
+    return outputs(root), [str(f) for f in result.findings]
+
+
+@pytest.fixture
+def small_chunks(monkeypatch: pytest.MonkeyPatch) -> None:
+    # The corpus is smaller than a pool is worth; chunks of 7 make the two workers interleave.
+    monkeypatch.setattr(parallel, "SERIAL_BELOW", 0)
+    monkeypatch.setattr(parallel, "CHUNK", 7)
+
+
+def test_two_processes_and_the_cache_give_what_one_process_gives(tmp_path: Path, small_chunks: None):
+    one = corpus_repo(tmp_path / "one")
+    two = corpus_repo(tmp_path / "two")
+    reference, reference_findings = built(one, jobs=1, use_cache=False)
+    assert not (one / cache.FOLDER).exists()
+    cold, cold_findings = built(two, jobs=2, use_cache=True)
+    assert (two / cache.FOLDER / cache.DATABASE).is_file()
+    warm, warm_findings = built(two, jobs=2, use_cache=True)
+    assert len(reference) > 20 and any(k.startswith("dist/") for k in reference)
+    assert cold == reference and warm == reference
+    assert cold_findings == reference_findings and warm_findings == reference_findings
+
+
+def test_a_cached_result_equals_a_fresh_one_for_every_corpus_seed(tmp_path: Path):
+    root = corpus_repo(tmp_path / "repo")
+    for path in sorted((root / "seeds").iterdir()):
+        rel = path.relative_to(root).as_posix()
+        fresh = documents.normalize_seed(root, rel)
+        again = seed_results.loads(seed_results.dumps(fresh))
+        assert again == fresh, rel
+        if fresh.source is not None:
+            assert again.source.tokens == fresh.source.tokens and again.source.url_key == fresh.source.url_key
+
+
+def _poison(root: Path, rel: str, title: str) -> None:
+    """Put a result in the cache, under the key of the seed as it is, that the seed would never give."""
+    key = cache.entry_key(cache.fingerprint(root), rel, (root / rel).read_bytes(), None)
+    result = documents.normalize_seed(root, rel)
+    result.source.values["title"] = title
+    with sqlite3.connect(root / cache.FOLDER / cache.DATABASE) as db:
+        db.execute(
+            "INSERT OR REPLACE INTO seeds (key, salt, value) VALUES (?, ?, ?)",
+            (key, cache.fingerprint(root), seed_results.dumps(result)),
+        )
+
+
+def _titles(root: Path) -> str:
+    return (root / "dataset" / "documents.csv").read_text(encoding="utf-8")
+
+
+SEED = "seeds/000_feff060093cf589f.txt"
+
+
+def test_the_cache_is_keyed_by_the_seed_bytes_and_the_schemas(repo: Path):
+    build(repo)
+    _poison(repo, SEED, "Poisoned title")
+    build(repo)
+    # The entry is used while its key matches: the poison shows that the cache is read at all.
+    assert "Poisoned title" in _titles(repo)
+    # An edited seed has another key.
+    seed = repo / SEED
+    seed.write_bytes(seed.read_bytes() + b"\n")
+    build(repo)
+    assert "Poisoned title" not in _titles(repo)
+    # So does every seed once a Table Schema changes.
+    _poison(repo, SEED, "Poisoned again")
+    schema = repo / "schema" / "documents.json"
+    data = json.loads(schema.read_text(encoding="utf-8"))
+    data["description"] = data.get("description", "") + " Edited."
+    schema.write_text(json.dumps(data, indent=2) + "\n", encoding="utf-8")
+    build(repo)
+    assert "Poisoned again" not in _titles(repo)
+    with sqlite3.connect(repo / cache.FOLDER / cache.DATABASE) as db:
+        salts = {salt for (salt,) in db.execute("SELECT DISTINCT salt FROM seeds")}
+    assert salts == {cache.fingerprint(repo)}  # entries of the old schemas are gone
+
+
+def test_a_committed_cache_is_never_read(repo: Path):
+    env = {**os.environ, **GIT_ENV}
+    build(repo)
+    _poison(repo, SEED, "Poisoned title")
+    for args in (["init", "-q"], ["add", "-A"], ["add", "-f", cache.FOLDER], ["commit", "-qm", "a cache"]):
+        subprocess.run(["git", "-C", str(repo), *args], check=True, env=env, capture_output=True)
+    result = build(repo)
+    assert "Poisoned title" not in _titles(repo)
+    refused = [f for f in result.findings if f.code == "cache-ignored"]
+    assert len(refused) == 1 and "committed to git" in refused[0].message
+
+
+def test_a_linked_or_damaged_cache_is_not_read(repo: Path, tmp_path: Path):
+    build(repo)
+    _poison(repo, SEED, "Poisoned title")
+    elsewhere = tmp_path / "elsewhere"
+    shutil.move(repo / cache.FOLDER, elsewhere)
+    (repo / cache.FOLDER).symlink_to(elsewhere, target_is_directory=True)
+    result = build(repo)
+    assert "Poisoned title" not in _titles(repo)
+    assert [f.code for f in result.findings if f.code == "cache-ignored"] == ["cache-ignored"]
+    (repo / cache.FOLDER).unlink()
+    (repo / cache.FOLDER).mkdir()
+    (repo / cache.FOLDER / cache.DATABASE).write_bytes(b"not a database" * 100)
+    before = outputs(repo)
+    result = build(repo)
+    assert outputs(repo) == before  # the same build, only slower
+
+
+def test_the_cache_can_be_turned_off(repo: Path, monkeypatch: pytest.MonkeyPatch):
+    monkeypatch.setenv("FACELEDGER_CACHE", "off")
+    build(repo)
+    assert not (repo / cache.FOLDER).exists()
+
+
+def test_a_cached_result_is_not_used_past_the_reference_time(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    root = corpus_repo(tmp_path / "repo")
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1893456000")  # 2030: every date is in the past
+    with configured(cache=True):
+        warm = build(root)
+    assert not [f for f in warm.findings if f.code == "future-date"]
+    # 2020: the corpus has later articles; the cache, filled above, must not hide them.
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1577836800")
+    with pytest.raises(BuildFailed) as cached, configured(cache=True):
+        build(root)
+    with pytest.raises(BuildFailed) as fresh, configured(cache=False, jobs=1):
+        build(root)
+    cached_findings = [str(f) for f in cached.value.findings]
+    assert any("future-date" in f for f in cached_findings)
+    assert cached_findings == [str(f) for f in fresh.value.findings]
