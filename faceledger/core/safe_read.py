@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import os
 import stat
+from functools import lru_cache
 from pathlib import Path
 
 from .findings import Finding
@@ -39,8 +40,18 @@ def kind(mode: int) -> str:
     return next((name for test, name in _KINDS if test(mode)), "not a regular file")
 
 
+@lru_cache(maxsize=32)
+def _real_root(root: str, device: int, inode: int) -> str:
+    # Keyed by the folder's identity too: a root replaced by another folder or a link is resolved anew.
+    return os.path.join(os.path.realpath(root), "")
+
+
 def _within(root: Path, real: str) -> bool:
-    base = os.path.join(os.path.realpath(root), "")
+    try:
+        found = os.stat(root)
+        base = _real_root(str(root), found.st_dev, found.st_ino)
+    except OSError:
+        base = os.path.join(os.path.realpath(root), "")
     return real == base[:-1] or real.startswith(base)
 
 

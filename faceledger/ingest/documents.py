@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import suppress
 from datetime import datetime
 from functools import partial
@@ -139,6 +139,10 @@ def _inputs(root: Path, rel: str) -> tuple[bytes, bytes | None] | None:
     return data, extra
 
 
+# Seeds read, looked up in the cache and handed on at a time, so that reading overlaps the work.
+BATCH = 500
+
+
 def _results(
     root: Path,
     rels: Sequence[str],
@@ -152,20 +156,31 @@ def _results(
     it is later than that time and it has no error (an error can drop an entry
     whose date would be reported too); otherwise the seed is normalized again with it.
     """
-    inputs = {rel: _inputs(root, rel) for rel in rels}
-    keys = {rel: cache.entry_key(store.salt, rel, *got) for rel, got in inputs.items() if got is not None}
-    found = store.get_many(keys.values())
+    inputs: dict[str, tuple[bytes, bytes | None] | None] = {}
+    keys: dict[str, str] = {}
     results: dict[str, SeedResult] = {}
-    for rel, key in keys.items():
-        if key in found:
-            with suppress(ValueError, KeyError, TypeError):  # a damaged entry is a miss
-                results[rel] = seed_results.loads(found[key])
-    # What the cache lacks goes to the workers with the bytes just read; a seed that could not be
-    # read goes without, so that the worker's own reading reports why.
-    missing = [(rel, got[0] if got else None) for rel, got in inputs.items() if rel not in results]
-    chunks: Iterable[list[SeedResult]] = parallel.ordered_map(partial(normalize_chunk, root), missing)
-    if track is not None and missing:
-        chunks = track(chunks, -(-len(missing) // parallel.CHUNK))
+
+    def missing() -> Iterator[tuple[str, bytes | None]]:
+        """The seeds the cache lacks, with the bytes just read (none for a seed that could not be
+        read, so that the worker's own reading reports why)."""
+        for start in range(0, len(rels), BATCH):
+            batch = {rel: _inputs(root, rel) for rel in rels[start : start + BATCH]}
+            inputs.update(batch)
+            wanted = {rel: cache.entry_key(store.salt, rel, *got) for rel, got in batch.items() if got}
+            keys.update(wanted)
+            found = store.get_many(wanted.values())
+            for rel, got in batch.items():
+                if rel in wanted and wanted[rel] in found:
+                    with suppress(ValueError, KeyError, TypeError):  # a damaged entry is a miss
+                        results[rel] = seed_results.loads(found[wanted[rel]])
+                        continue
+                yield rel, got[0] if got else None
+
+    chunks: Iterable[list[SeedResult]] = parallel.ordered_map(
+        partial(normalize_chunk, root), missing(), expected=len(rels)
+    )
+    if track is not None:
+        chunks = track(chunks, -(-len(rels) // parallel.CHUNK))
     for chunk in chunks:
         for result in chunk:
             results[result.rel] = result

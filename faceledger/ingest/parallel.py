@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import gc
 import multiprocessing
-from collections.abc import Callable, Iterator, Sequence
-from concurrent.futures import ProcessPoolExecutor
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from concurrent.futures import Future, ProcessPoolExecutor
 from typing import TypeVar
 
 from . import settings
@@ -32,31 +33,45 @@ def _run_chunk(func: Callable[[Sequence[Item]], list[Result]], chunk: Sequence[I
         gc.enable()
 
 
-def _chunks(items: Sequence[Item], size: int) -> Iterator[Sequence[Item]]:
-    for start in range(0, len(items), size):
-        yield items[start : start + size]
+def _chunks(items: Iterable[Item], size: int) -> Iterator[list[Item]]:
+    chunk: list[Item] = []
+    for item in items:
+        chunk.append(item)
+        if len(chunk) == size:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk
 
 
 def ordered_map(
     func: Callable[[Sequence[Item]], list[Result]],
-    items: Sequence[Item],
+    items: Iterable[Item],
+    expected: int,
     workers: int | None = None,
-    chunk: int = CHUNK,
+    chunk: int | None = None,
 ) -> Iterator[list[Result]]:
     """`func` over `items` in chunks, yielding each chunk's results in input order.
 
     `func` takes a chunk and returns one result per item; it must be a module-level
-    function (it is sent to the workers). With one worker, or few items, it runs here.
+    function (it is sent to the workers). `items` may be produced as the work goes
+    (the caller reading files while the workers parse them); `expected` is how many
+    there may be. With one worker, or fewer than SERIAL_BELOW items, it runs here.
     """
     workers = settings.jobs() if workers is None else workers
-    if workers <= 1 or len(items) < SERIAL_BELOW:
-        for part in _chunks(items, chunk):
+    size = chunk or CHUNK
+    if workers <= 1 or expected < SERIAL_BELOW:
+        for part in _chunks(items, size):
             yield _run_chunk(func, part)
         return
     # fork: the workers start with faceledger already imported. Elsewhere, the default.
     method = "fork" if "fork" in multiprocessing.get_all_start_methods() else None
     context = multiprocessing.get_context(method)
     with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
-        futures = [pool.submit(_run_chunk, func, part) for part in _chunks(items, chunk)]
-        for future in futures:
-            yield future.result()
+        pending: deque[Future[list[Result]]] = deque()
+        for part in _chunks(items, size):
+            pending.append(pool.submit(_run_chunk, func, part))
+            while pending and pending[0].done():
+                yield pending.popleft().result()
+        while pending:
+            yield pending.popleft().result()
