@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 import zipfile
 from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
@@ -23,7 +24,10 @@ def write_zip(folder: Path, fmt: str, release: str, stamp: datetime) -> None:
             info.external_attr = 0o100644 << 16
             # zlib's default level: level 9 took 1.5x as long for zips 0-2% smaller.
             info.compress_type = zipfile.ZIP_DEFLATED
-            archive.writestr(info, path.read_bytes())
+            # What writestr does, but from the file a block at a time (the same bytes, flat memory).
+            info.file_size = path.stat().st_size
+            with path.open("rb") as source, archive.open(info, "w") as target:
+                shutil.copyfileobj(source, target, 1 << 20)
 
 
 def write_zips(folder: Path, formats: Sequence[str], release: str, stamp: datetime) -> None:

@@ -20,7 +20,7 @@ import io
 from collections.abc import Callable
 from datetime import date, datetime
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 import pyarrow as pa
 
@@ -76,19 +76,29 @@ def _cells(column: pa.ChunkedArray, spec: Field, safe: bool) -> list[str]:
     return [fmt(v) for v in values]
 
 
-def render(table: pa.Table, schema: TableSchema, safe: bool = False) -> bytes:
-    """The table as CSV; `safe` writes formula-like free text with a leading ' (a release's files)."""
-    out = io.StringIO(newline="")
+# Rows formatted at a time when a file is written: memory stays flat in the table's size.
+CHUNK_ROWS = 20_000
+
+
+def _write_rows(out: IO[str], table: pa.Table, schema: TableSchema, safe: bool) -> None:
     writer = csv.writer(out, lineterminator="\r\n")
     specs = Schema.from_dict(schema, "").fields
     writer.writerow(spec.name for spec in specs)
-    columns = [_cells(table.column(spec.name), spec, safe) for spec in specs]
-    writer.writerows(zip(*columns, strict=True))
+    for start in range(0, table.num_rows, CHUNK_ROWS):
+        part = table.slice(start, CHUNK_ROWS)
+        writer.writerows(zip(*[_cells(part.column(spec.name), spec, safe) for spec in specs], strict=True))
+
+
+def render(table: pa.Table, schema: TableSchema, safe: bool = False) -> bytes:
+    """The table as CSV; `safe` writes formula-like free text with a leading ' (a release's files)."""
+    out = io.StringIO(newline="")
+    _write_rows(out, table, schema, safe)
     return out.getvalue().encode("utf-8")
 
 
 def write(table: pa.Table, schema: TableSchema, path: Path) -> None:
-    path.write_bytes(render(table, schema, safe=True))
+    with path.open("w", encoding="utf-8", newline="") as out:
+        _write_rows(out, table, schema, safe=True)
 
 
 def descriptor_extras() -> dict[str, Any]:

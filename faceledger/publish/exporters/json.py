@@ -7,10 +7,12 @@ suffix, dates YYYY-MM-DD strings, missing values null.
 
 from __future__ import annotations
 
+import io
 import json
+from collections.abc import Iterator
 from datetime import date, datetime
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 import pyarrow as pa
 
@@ -37,20 +39,43 @@ _ENCODE = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
 _CONVERTED = (pa.types.is_timestamp, pa.types.is_date, pa.types.is_list)
 
 
-def render(table: pa.Table, schema: TableSchema) -> bytes:
+# Rows encoded at a time when a file is written: memory stays flat in the table's size.
+CHUNK_ROWS = 20_000
+
+
+def _lines(table: pa.Table, schema: TableSchema) -> Iterator[str]:
     names = [spec["name"] for spec in schema["fields"]]
-    columns = []
-    for name in names:
-        column = table.column(name)
-        values = column.to_pylist()
-        columns.append([_plain(v) for v in values] if any(t(column.type) for t in _CONVERTED) else values)
-    lines = [_ENCODE(dict(zip(names, row, strict=True))) for row in zip(*columns, strict=True)]
-    body = ",\n".join(lines)
-    return (f"[\n{body}\n]\n" if lines else "[]\n").encode("utf-8")
+    for start in range(0, table.num_rows, CHUNK_ROWS):
+        part = table.slice(start, CHUNK_ROWS)
+        columns = []
+        for name in names:
+            column = part.column(name)
+            values = column.to_pylist()
+            converted = any(test(column.type) for test in _CONVERTED)
+            columns.append([_plain(v) for v in values] if converted else values)
+        for row in zip(*columns, strict=True):
+            yield _ENCODE(dict(zip(names, row, strict=True)))
+
+
+def _write(out: IO[str], table: pa.Table, schema: TableSchema) -> None:
+    if table.num_rows == 0:
+        out.write("[]\n")
+        return
+    out.write("[\n")
+    for number, line in enumerate(_lines(table, schema)):
+        out.write(",\n" + line if number else line)
+    out.write("\n]\n")
+
+
+def render(table: pa.Table, schema: TableSchema) -> bytes:
+    out = io.StringIO()
+    _write(out, table, schema)
+    return out.getvalue().encode("utf-8")
 
 
 def write(table: pa.Table, schema: TableSchema, path: Path) -> None:
-    path.write_bytes(render(table, schema))
+    with path.open("w", encoding="utf-8", newline="") as out:
+        _write(out, table, schema)
 
 
 def descriptor_extras() -> dict[str, Any]:
