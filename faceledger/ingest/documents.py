@@ -90,7 +90,9 @@ def build_documents(
         if result.source is not None:
             described.append(result.source)
             related[result.rel] = result.related
+    del results  # the sources live on in `described` and `related` only until the merge is done
     merge(described, related, out)
+    del described, related
 
     rows = out.rows
     names = list(columns) if columns is not None else list(dict.fromkeys(k for row in rows for k in row))
@@ -156,7 +158,6 @@ def _results(
     it is later than that time and it has no error (an error can drop an entry
     whose date would be reported too); otherwise the seed is normalized again with it.
     """
-    inputs: dict[str, tuple[bytes, bytes | None] | None] = {}
     keys: dict[str, str] = {}
     results: dict[str, SeedResult] = {}
 
@@ -165,7 +166,6 @@ def _results(
         read, so that the worker's own reading reports why)."""
         for start in range(0, len(rels), BATCH):
             batch = {rel: _inputs(root, rel) for rel in rels[start : start + BATCH]}
-            inputs.update(batch)
             wanted = {rel: cache.entry_key(store.salt, rel, *got) for rel, got in batch.items() if got}
             keys.update(wanted)
             found = store.get_many(wanted.values())
@@ -190,8 +190,8 @@ def _results(
     for rel, result in results.items():
         stamp = result.latest()
         if not result.clean or (now is not None and stamp is not None and stamp > now):
-            got = inputs[rel]
-            results[rel] = normalize_seed(root, rel, now, got[0] if got else None)
+            # Rare (an error, or a date past the reference time), so read again rather than keep every seed's bytes.
+            results[rel] = normalize_seed(root, rel, now)
     return [results[rel] for rel in rels]
 
 

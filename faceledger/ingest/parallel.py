@@ -22,6 +22,7 @@ Result = TypeVar("Result")
 # Below this many items a pool costs more to start than it saves.
 SERIAL_BELOW = 400
 CHUNK = 200
+IN_FLIGHT = 4
 
 
 def _run_chunk(func: Callable[[Sequence[Item]], list[Result]], chunk: Sequence[Item]) -> list[Result]:
@@ -71,7 +72,8 @@ def ordered_map(
         pending: deque[Future[list[Result]]] = deque()
         for part in _chunks(items, size):
             pending.append(pool.submit(_run_chunk, func, part))
-            while pending and pending[0].done():
+            # A few chunks in flight per worker keep them busy; more would only hold their input.
+            while pending and (pending[0].done() or len(pending) > IN_FLIGHT * workers):
                 yield pending.popleft().result()
         while pending:
             yield pending.popleft().result()
