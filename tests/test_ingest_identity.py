@@ -323,3 +323,18 @@ def test_a_related_entry_without_an_address_joins_the_seed_with_its_title_and_ti
     assert len(ids) == 3
     assert ids["A story"] == document_id("example.org/a")
     assert ids["Another story"] == document_id("Another story\n2021-10-01 00:00:00+00:00")
+
+
+def test_a_merge_finding_names_ten_sources_and_counts_the_rest(repo: Path):
+    # Thirteen copies of one seed describe one article; a feed's repeated related entries give thousands.
+    seed = (repo / SEED_000).read_bytes()
+    for number in range(12):
+        (repo / "seeds" / f"000_copy_{number:02d}.txt").write_bytes(seed)
+    documents = build_documents(repo)
+    merged = [f for f in documents.findings if f.code == "document-merged" and "000_copy_" in f.message]
+    assert len(merged) == 1
+    message = merged[0].message
+    assert message.count("seeds/000_") == 10 and "and 3 more sources describe one article" in message
+    # document_sources still lists every one.
+    seeds = [r for r in documents.sources if r["seed_path"].startswith("seeds/000_") and r["position"] == 0]
+    assert len(seeds) == 13

@@ -282,8 +282,8 @@ def _document(sources: Sequence[Source], out: Documents) -> str:
             }
         )
     if len(sources) > 1 and (seed is not None or dropped):
-        names = ", ".join(s.label for s in sources)
-        kept = "; not kept: " + "; ".join(dropped) if dropped else ""
+        names = _listed([s.label for s in sources], "sources")
+        kept = "; not kept: " + _listed(dropped, "values", "; ") if dropped else ""
         message = (
             f"{names} describe one article: merged into {document_id}, each value from the first of them that "
             f"gives it (dataset/document_sources.csv says which){kept}"
@@ -298,6 +298,16 @@ def _document(sources: Sequence[Source], out: Documents) -> str:
             )
         )
     return document_id
+
+
+# How many sources or values a merge finding names before it counts the rest: an article a whole
+# feed repeats in its related lists has thousands of sources (document_sources.csv lists them all).
+NAMED = 10
+
+
+def _listed(items: Sequence[str], kind: str, separator: str = ", ") -> str:
+    more = f"{separator}and {len(items) - NAMED:,} more {kind}" if len(items) > NAMED else ""
+    return separator.join(items[:NAMED]) + more
 
 
 def _shown(value: Any) -> str:
