@@ -42,6 +42,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from types import TracebackType
 
+from .package import DERIVED
+
 JOURNAL = ".faceledger-build.journal"
 FAULT = "FACELEDGER_FAULT"
 # Staging names: `.NAME.tmp`, `.NAME.old`, `.NAME.staging-XXXXXXXX` and older builds' `.NAME.XXXXXXXX`.
@@ -198,8 +200,9 @@ def recover(root: Path, places: Iterable[Path] = (), outputs: Iterable[Path] = (
     A journal entry is followed only when its final path lies in `root` or one of
     `places` and its staged path is a staging name beside it: a journal committed
     by someone else cannot move anything else. Leftovers are removed beside
-    `outputs` and beside whatever `root`, its dataset/ (and the part folders in it), docs/ and faceledger/
-    folders and `places` hold, by name only (LEFTOVER).
+    `outputs` and beside whatever `root`, its dataset/, docs/ and faceledger/
+    folders and `places` hold, by name only (LEFTOVER), and every one in the derived tables'
+    part folders (dataset/documents/...), which builds alone write; such a folder left empty goes too.
     """
     places = (root, *places)
     moved = []
@@ -223,9 +226,8 @@ def recover(root: Path, places: Iterable[Path] = (), outputs: Iterable[Path] = (
     _remove(journal.with_name(f".{journal.name}.tmp"))
     names = {(p.parent, p.name) for p in outputs}
     dataset = root / "dataset"
-    parts = (
-        [p for p in dataset.iterdir() if p.is_dir()] if dataset.is_dir() and not dataset.is_symlink() else []
-    )
+    # The derived tables' part folders hold only what builds write: every staging name there is a leftover.
+    parts = {dataset / name for name in DERIVED}
     for folder in {root, dataset, *parts, root / "docs", root / "faceledger", *places}:
         if not folder.is_dir() or folder.is_symlink():
             continue
@@ -235,8 +237,15 @@ def recover(root: Path, places: Iterable[Path] = (), outputs: Iterable[Path] = (
             if found is None:
                 continue
             name = found["name"]
-            if (folder / name).exists() or (folder, name) in names or (dist and RELEASE_NAME.match(name)):
+            if (
+                folder in parts
+                or (folder / name).exists()
+                or (folder, name) in names
+                or (dist and RELEASE_NAME.match(name))
+            ):
                 _remove(entry)
+        if folder in parts and not any(folder.iterdir()):
+            folder.rmdir()  # made for staging by a build that did not commit
     return moved
 
 
