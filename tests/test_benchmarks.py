@@ -17,6 +17,7 @@ SMALL_RUNS = {
     "bench_loader.py": ["--runs", "1"],
     "bench_diff.py": ["--documents", "500", "--runs", "1"],
     "facts_checks.py": ["1", "--runs", "1"],
+    "part_sizes.py": ["--seeds", "50"],
 }
 
 
