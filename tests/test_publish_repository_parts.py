@@ -9,6 +9,7 @@ validate) to reading parts and the old single files alike.
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import subprocess
 import sys
@@ -21,9 +22,10 @@ from faceledger.core.files import dump_json
 from faceledger.core.layout import shard
 from faceledger.core.package import DERIVED
 from faceledger.core.transaction import FAULT
+from faceledger.ingest.identity import article_key, document_id
 from faceledger.validate import Parts
 
-from .support import REPO, cli, commit, copy_repo, dataset_files, derived_text, git
+from .support import GIT_ENV, REPO, cli, commit, copy_repo, dataset_files, derived_text, git
 from .test_build_atomic import run_build, source_checkout, state
 
 FRICTIONLESS = Path(sys.executable).parent / "frictionless"
@@ -241,3 +243,104 @@ def test_a_migration_killed_at_any_commit_step_leaves_old_or_new(repo: Path, tmp
     assert step == len(outcomes)
     assert cli("validate", "--root", str(repo)).exit_code == 0
     assert state(repo) == new
+
+
+@pytest.mark.parametrize("kind", ["link-out", "file"])
+def test_a_part_folder_that_is_a_link_or_a_file_is_refused_and_nothing_is_written(
+    repo: Path, tmp_path: Path, kind: str
+):
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    folder = repo / "dataset" / "documents"
+    shutil.rmtree(folder)
+    if kind == "link-out":
+        folder.symlink_to(outside, target_is_directory=True)
+    else:
+        folder.write_bytes(b"not a folder")
+    result = cli("build", "--root", str(repo))
+    assert result.exit_code == 1
+    assert "dataset/documents: error unsafe-file" in result.output, result.output
+    assert list(outside.iterdir()) == []
+    assert not (repo / "dist").exists()
+
+
+def test_a_part_that_is_a_link_out_or_a_fifo_is_replaced_not_followed(repo: Path, tmp_path: Path):
+    victim = tmp_path / "victim.csv"
+    victim.write_bytes(b"keep me")
+    part = repo / "dataset" / "documents" / "6b.csv"
+    part.unlink()
+    part.symlink_to(victim)
+    fifo = repo / "dataset" / "documents" / "32.csv"
+    fifo.unlink()
+    os.mkfifo(fifo)
+    checked = cli("build", "--check", "--root", str(repo))  # would hang reading the FIFO
+    assert checked.exit_code == 1
+    assert "dataset/documents/6b.csv: error stale" in checked.output
+    assert "dataset/documents/32.csv: error stale" in checked.output
+    assert cli("build", "--root", str(repo)).exit_code == 0
+    assert victim.read_bytes() == b"keep me"
+    assert dataset_files(repo) == dataset_files(REPO)
+
+
+def test_a_table_with_no_rows_keeps_one_part_with_the_header(repo: Path):
+    """A Data Package `path` list cannot be empty: frictionless refuses `[]`."""
+    for seed in (repo / "seeds").iterdir():
+        seed.unlink()
+    (repo / "seeds" / "alone.md").write_text(NEW_SEED, encoding="utf-8")
+    for name in ("organizations", "systems", "contracts", "evidence"):
+        path = repo / "dataset" / f"{name}.csv"
+        path.write_bytes(path.read_bytes().split(b"\n", 1)[0] + b"\n")
+    result = cli("build", "--root", str(repo))
+    assert result.exit_code == 0, result.output
+    assert resource(repo, "document_links")["path"] == ["dataset/document_links/00.csv"]
+    assert list((repo / "dataset" / "document_links").iterdir()) == [repo / "dataset/document_links/00.csv"]
+    assert (repo / "dataset" / "document_links" / "00.csv").read_bytes().count(b"\r\n") == 1
+    done = frictionless(repo)
+    assert done.returncode == 0, done.stdout
+
+
+def seed_in_part(part: str, skip: int = 0) -> str:
+    """A seed whose document falls in `part` (its id from its URL), the skip-th such."""
+    found = (
+        n
+        for n in range(100_000)
+        if shard(document_id(article_key(f"https://example.org/a-{n}") or "")) == part
+    )
+    for _ in range(skip):
+        next(found)
+    return f"---\ntitle: Article {part} {skip}\nwebUrl: https://example.org/a-{next(found)}\n---\n"
+
+
+def test_two_seeds_in_one_part_merge_without_conflict_and_build_again(tmp_path: Path):
+    root = copy_repo(tmp_path / "repo")
+    shutil.copyfile(REPO / ".gitattributes", root / ".gitattributes")
+    (root / ".gitignore").write_text("/dist/\n", encoding="utf-8")
+    git(root, "init", "-q", "-b", "main")
+    commit(root, "The dataset as it is")
+    for branch, skip in (("a", 0), ("b", 1)):
+        git(root, "checkout", "-q", "-b", branch, "main")
+        (root / "seeds" / f"{branch}.md").write_text(seed_in_part("6b", skip), encoding="utf-8")
+        assert cli("build", "--root", str(root)).exit_code == 0
+        commit(root, f"Seed {branch}")
+        changed = git(root, "diff", "--name-only", "main", branch).split()
+        assert changed == [
+            "dataset/document_sources/6b.csv",
+            "dataset/documents/6b.csv",
+            f"seeds/{branch}.md",
+        ], changed
+    git(root, "checkout", "-q", "main")
+    git(root, "merge", "-q", "--no-edit", "a")
+    merged = subprocess.run(
+        ["git", "-C", str(root), "merge", "--no-edit", "b"],
+        env={**os.environ, **GIT_ENV},
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert merged.returncode == 0 and "CONFLICT" not in merged.stdout, merged.stdout + merged.stderr
+    # The union keeps both sides' rows; the build puts them in order if the union did not.
+    assert cli("build", "--root", str(root)).exit_code == 0
+    assert cli("build", "--check", "--root", str(root)).exit_code == 0
+    titles = {row.split(",")[1] for row in derived_text(root, "documents").splitlines()[1:]}
+    assert {"Article 6b 0", "Article 6b 1"} <= titles
+    assert cli("validate", "--root", str(root)).exit_code == 0

@@ -16,8 +16,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ..core.files import dump_json
+from ..core.findings import BuildFailed, Finding
 from ..core.layout import DESCRIPTOR, EMPTY_SHARD, part_folder, part_path, shard
 from ..core.package import DERIVED, Package
+from ..core.safe_read import inside, unsafe
 from ..ingest.descriptor import CHECKSUMS
 from . import codes_doc, dictionary
 from .exporters import csv as csv_exporter
@@ -28,6 +30,9 @@ if TYPE_CHECKING:
 
 def repository_files(package: Package) -> dict[str, bytes]:
     """The bytes dataset/, datapackage.json and the generated docs should hold for this package."""
+    problems = _folder_problems(package.root)
+    if problems:
+        raise BuildFailed(problems)
     files: dict[str, bytes] = {}
     listed: dict[str, list[str]] = {}
     for name in DERIVED:
@@ -69,10 +74,33 @@ def stale_files(package: Package, files: dict[str, bytes]) -> list[str]:
     them, `build --check` reports them.
     """
     root = package.root
-    stale = [
-        rel for rel, data in files.items() if not (root / rel).is_file() or (root / rel).read_bytes() != data
-    ]
+    stale = [rel for rel, data in files.items() if not _holds(root, rel, data)]
     return sorted(stale + [rel for rel in _generated(package) if rel not in files])
+
+
+def _holds(root: Path, rel: str, data: bytes) -> bool:
+    """Whether the file at `rel` holds `data`: one that is not a regular file inside the repository never does.
+
+    Such a file (a link out of the repository, a FIFO) is not read but replaced: the build's
+    rename puts a regular file in its place and leaves whatever it pointed to alone.
+    """
+    path = root / rel
+    if unsafe(root, rel) is not None or not path.is_file():
+        return False
+    return path.stat().st_size == len(data) and path.read_bytes() == data
+
+
+def _folder_problems(root: Path) -> list[Finding]:
+    """A derived resource's part folder the build must not write into: a link, a file, or a way out."""
+    findings = []
+    for name in DERIVED:
+        rel = part_folder(name)
+        path = root / rel
+        if path.is_symlink() or not inside(root, path) or (path.exists() and not path.is_dir()):
+            what = "a symbolic link" if path.is_symlink() else "not a folder of the repository"
+            message = f"{what}: the build writes the parts of {name} here; remove it and build again"
+            findings.append(Finding(rel, None, "unsafe-file", message))
+    return findings
 
 
 def _generated(package: Package) -> set[str]:
