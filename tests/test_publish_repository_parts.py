@@ -273,12 +273,14 @@ def test_a_part_that_is_a_link_out_or_a_fifo_is_replaced_not_followed(repo: Path
     fifo = repo / "dataset" / "documents" / "32.csv"
     fifo.unlink()
     os.mkfifo(fifo)
+    (repo / "dataset" / "documents" / "zz.csv").symlink_to(tmp_path, target_is_directory=True)
     checked = cli("build", "--check", "--root", str(repo))  # would hang reading the FIFO
     assert checked.exit_code == 1
     assert "dataset/documents/6b.csv: error stale" in checked.output
     assert "dataset/documents/32.csv: error stale" in checked.output
+    assert "dataset/documents/zz.csv: error stale" in checked.output  # a part no build writes
     assert cli("build", "--root", str(repo)).exit_code == 0
-    assert victim.read_bytes() == b"keep me"
+    assert victim.read_bytes() == b"keep me" and tmp_path.is_dir()
     assert dataset_files(repo) == dataset_files(REPO)
 
 

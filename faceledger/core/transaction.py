@@ -256,7 +256,7 @@ def _removable(root: Path, target: Path) -> bool:
         ".." not in target.parts
         and target.is_relative_to(dataset)
         and target.parent.resolve().is_relative_to(dataset.resolve())
-        and not target.is_dir()
+        and (target.is_symlink() or not target.is_dir())
     )
 
 

@@ -118,6 +118,5 @@ def _generated(package: Package) -> set[str]:
 
 
 def _part_file(path: Path) -> bool:
-    return (
-        path.suffix == ".csv" and not path.name.startswith(".") and path.is_file() and not path.is_symlink()
-    )
+    """A part a build may have written: a CSV that is no staging leftover (a link is removed, not followed)."""
+    return path.suffix == ".csv" and not path.name.startswith(".") and (path.is_symlink() or path.is_file())
