@@ -159,7 +159,8 @@ def write(
     """
     package = planned.package
     root = package.root
-    pending = {rel: planned.files[rel] for rel in planned.changed} | (also or {})
+    # A stale file the plan does not generate is one to remove (publish/repository.py stale_files).
+    pending = {rel: planned.files[rel] for rel in planned.changed if rel in planned.files} | (also or {})
     package.descriptor = json.loads(planned.files[DESCRIPTOR])
     if previous is None and planned.previous is not None:
         previous = planned.previous
@@ -178,6 +179,8 @@ def write(
     with Transaction(root, (target,)) as outputs:
         for rel, data in pending.items():
             outputs.file(root / rel, data)
+        for rel in sorted(set(planned.changed) - set(planned.files)):
+            outputs.remove(root / rel)
         release = outputs.folder(target / release_name(package))
         fill_release(package, release, release_name(package), changes_csv(changes), stamp, pending)
         if bundle is not None:

@@ -144,7 +144,8 @@ def build_command(
         result = build(root.resolve(), dist=dist, track=_track, previous=previous)
     code = report(result.findings, output)
     for rel in result.changed:
-        typer.echo(f"updated {rel}", err=True)
+        # A generated file the build no longer writes (a part left without rows) is removed.
+        typer.echo(f"{'updated' if (result.package.root / rel).exists() else 'removed'} {rel}", err=True)
     typer.echo(f"release written to {result.release}", err=True)
     if result.bundle is not None:
         typer.echo(f"package data written to {result.bundle}", err=True)

@@ -84,5 +84,5 @@ def _unknown(what: str, ids: list[str], seeds: list[str]) -> str:
             names = {path.rsplit("/", 1)[-1]: path for path in seeds}
             name = nearest(Path(what).name, names)
             guess = None if name is None else names[name]
-    hint = f"; did you mean {guess}?" if guess else "; dataset/documents.csv lists every document_id"
+    hint = f"; did you mean {guess}?" if guess else "; dataset/documents/ lists every document_id"
     return said + hint

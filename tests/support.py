@@ -219,3 +219,29 @@ def with_a_new_vendor(history: History, target: Path) -> Path:
     )
     refresh(root)
     return root
+
+
+def derived_text(root: Path, name: str) -> str:
+    """A derived resource's committed parts as one CSV text: the header once, then each part's rows."""
+    resource = next(
+        r for r in json.loads((root / "datapackage.json").read_text())["resources"] if r["name"] == name
+    )
+    texts = [(root / rel).read_bytes().decode("utf-8") for rel in resource["path"]]
+    header, _, _ = texts[0].partition("\r\n")
+    return header + "\r\n" + "".join(text.partition("\r\n")[2] for text in texts)
+
+
+def derived_rows(root: Path, name: str) -> list[dict[str, str]]:
+    """A derived resource's committed rows, in the order of its parts."""
+    import csv
+    import io
+
+    return list(csv.DictReader(io.StringIO(derived_text(root, name), newline="")))
+
+
+def dataset_files(root: Path) -> dict[str, bytes]:
+    """Every file under dataset/ (the derived tables' part folders too), by path inside it."""
+    folder = root / "dataset"
+    return {
+        p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()
+    }

@@ -193,13 +193,13 @@ def test_build_elsewhere_writes_no_bundle(tmp_path: Path):
 
 def test_build_bundle_refuses_a_stale_checkout_and_writes_nothing(tmp_path: Path):
     root = copy_repo(tmp_path / "stale")
-    first = repo_descriptor()["resources"][0]
-    with (root / first["path"]).open("ab") as handle:
+    part = repo_descriptor()["resources"][0]["path"][0]  # documents: a part of a multipart resource
+    with (root / part).open("ab") as handle:
         handle.write(b"\r\n")
-    with pytest.raises(StaleSource, match=first["path"]):
+    with pytest.raises(StaleSource, match=part):
         build_bundle(root, tmp_path / "data")
     assert not (tmp_path / "data").exists()
-    assert (root / first["path"]).read_bytes().endswith(b"\r\n\r\n")  # the checkout is left alone
+    assert (root / part).read_bytes().endswith(b"\r\n\r\n")  # the checkout is left alone
 
 
 def test_build_bundle_fails_on_bad_input_and_writes_nothing(tmp_path: Path):

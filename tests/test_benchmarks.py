@@ -20,6 +20,7 @@ SMALL_RUNS = {
     "bench_diff.py": ["--documents", "500", "--runs", "1"],
     "facts_checks.py": ["1", "--runs", "1"],
     "bench_ingest.py": ["--documents", "300", "--runs", "1", "--one-core"],
+    "part_sizes.py": ["--seeds", "50"],
 }
 
 

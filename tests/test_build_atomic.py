@@ -74,7 +74,7 @@ def test_a_build_killed_at_any_commit_step_leaves_old_or_new_and_the_next_run_fi
 ):
     old, new = built_twice(repo, tmp_path)
     assert old != new
-    assert old["dataset/documents.csv"] != new["dataset/documents.csv"]
+    assert old["datapackage.json"] != new["datapackage.json"]  # the seed's document starts a part
     sums = "dist/faceledger-0.1.0/SHA256SUMS"
     assert old[sums] != new[sums]
     outcomes = []
@@ -139,7 +139,9 @@ def test_the_next_run_removes_leftovers_by_name_and_nothing_else(repo: Path, tmp
     source_checkout(repo)
     assert cli("build", "--root", str(repo)).exit_code == 0
     leftovers = [
-        repo / "dataset" / ".documents.csv.tmp",
+        repo / "dataset" / ".evidence.csv.tmp",
+        repo / "dataset" / "documents" / ".6b.csv.tmp",
+        repo / "dataset" / "documents" / ".f2.csv.old",
         repo / ".datapackage.json.old",
         repo / f".{JOURNAL}.tmp",
         repo / "dist" / ".faceledger-0.1.0.staging-abcd1234",

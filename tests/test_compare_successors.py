@@ -10,7 +10,7 @@ from pathlib import Path
 
 from faceledger.ingest.identity import article_key, document_id
 
-from .support import History, cli, commit, released, replace
+from .support import History, cli, commit, derived_rows, released, replace
 
 PLAIN_TEXT_SEED = "seeds/004_2521c0302a7bf621.txt"
 SIDECAR = PLAIN_TEXT_SEED + ".meta.yaml"
@@ -25,7 +25,7 @@ def rows(root: Path, rel: str) -> list[dict[str, str]]:
 
 
 def id_of(root: Path, seed_path: str) -> str:
-    return next(r["document_id"] for r in rows(root, "dataset/documents.csv") if r["seed_path"] == seed_path)
+    return next(r["document_id"] for r in derived_rows(root, "documents") if r["seed_path"] == seed_path)
 
 
 def build(root: Path):
@@ -79,7 +79,7 @@ def test_a_plain_text_seed_that_gains_a_url_is_renamed_and_never_silently(two: H
         )
     [missing] = lines_with(first.output, "removed-without-tombstone")
     assert missing.startswith(
-        f"dataset/documents.csv: warning removed-without-tombstone: {old}, published in 0.1.1, is gone "
+        f"dataset/documents: warning removed-without-tombstone: {old}, published in 0.1.1, is gone "
         f"without a tombstone; {new} is evidently the same row (the same content_sha256 and seed_path: "
     )
     assert missing.endswith(f", seeds/004_2521c0302a7bf621.txt): add this line to {TOMBSTONES}: {tombstone}")
@@ -90,7 +90,7 @@ def test_a_plain_text_seed_that_gains_a_url_is_renamed_and_never_silently(two: H
     second = build(root)
     assert second.exit_code == 0, second.output
     [missing] = lines_with(second.output, "removed-without-tombstone")
-    assert missing.startswith("dataset/documents.csv: warning removed-without-tombstone: ")
+    assert missing.startswith("dataset/documents: warning removed-without-tombstone: ")
     assert missing.endswith(f"add this line to {TOMBSTONES}: {tombstone}")
     refused = cli("diff", "--root", str(root))
     assert refused.exit_code == 1
@@ -140,7 +140,7 @@ def test_a_metadata_only_document_that_gains_its_full_text_names_its_successor(t
     commit(root, "A roundup")
     released(root, "patch", tmp_path / "dist")
     titled = document_id("Face search at the border\n2021-09-30 12:00:00+00:00")
-    assert titled in {r["document_id"] for r in rows(root, "dataset/documents.csv")}
+    assert titled in {r["document_id"] for r in derived_rows(root, "documents")}
 
     # Its full text arrives with a URL: the URL is its key now, and the build names the tombstone.
     (root / "seeds" / "border.md").write_text(

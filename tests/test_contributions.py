@@ -11,7 +11,7 @@ from pathlib import Path
 
 from faceledger.core.files import dump_json
 
-from .support import GIT_ENV, REPO, cli, commit, copy_repo, git
+from .support import GIT_ENV, REPO, cli, commit, copy_repo, dataset_files, derived_text, git
 
 # Two organizations and the evidence naming them, each valid on its own (the quotes are in seeds/).
 ORGANIZATION_A = "org-ben-gurion-university,Ben-Gurion University,university,IL,,,https://www.bgu.ac.il/"
@@ -107,27 +107,27 @@ def test_a_descriptor_recording_checksums_is_warned_of_and_build_removes_them(re
 
 
 def test_a_stale_generated_file_is_a_warning_and_frictionless_reads_it_as_the_build_will(repo: Path):
-    stale = repo / "dataset" / "documents.csv"
+    stale = repo / "dataset" / "documents" / "6b.csv"
     stale.write_bytes(b"not,the,header\r\n1,2\r\n")  # frictionless would refuse this file as it is
     before = files(repo)
     result = cli("validate", "--root", str(repo))
     assert result.exit_code == 0, result.output
-    assert "dataset/documents.csv: warning stale" in result.output
+    assert "dataset/documents/6b.csv: warning stale" in result.output
     assert "`faceledger build` refreshes it" in result.output
     assert "frictionless" not in result.output
     assert files(repo) == before  # the repository is never written, not even the stale file
 
     checked = cli("build", "--check", "--root", str(repo))
     assert checked.exit_code == 1
-    assert "dataset/documents.csv: error stale" in checked.output
+    assert "dataset/documents/6b.csv: error stale" in checked.output
 
 
 def test_frictionless_still_checks_the_planned_package_when_a_file_is_stale(repo: Path):
-    (repo / "dataset" / "documents.csv").write_bytes(b"")
+    (repo / "dataset" / "documents" / "6b.csv").write_bytes(b"")
     edit_descriptor(repo, lambda d: d.update(licenses=[{"title": 5}]))  # our reader ignores licences
     result = cli("validate", "--root", str(repo))
     assert result.exit_code == 1
-    assert "dataset/documents.csv: warning stale" in result.output
+    assert "dataset/documents/6b.csv: warning stale" in result.output
     assert "datapackage.json: error frictionless-package-error" in result.output
 
 
@@ -137,7 +137,8 @@ def test_derived_files_are_committed_with_rows_in_primary_key_order():
     for name in ("documents", "document_links"):
         resource = next(r for r in descriptor["resources"] if r["name"] == name)
         schema = json.loads((REPO / resource["schema"]).read_text(encoding="utf-8"))
-        lines = (REPO / resource["path"]).read_text(encoding="utf-8").splitlines()
+        assert resource["path"] == sorted(resource["path"])
+        lines = derived_text(REPO, name).splitlines()
         header = lines[0].split(",")
         width = [header.index(k) for k in schema["primaryKey"]]
         keys = [tuple(line.split(",")[i] for i in width) for line in lines[1:]]
@@ -258,11 +259,11 @@ def test_correcting_a_seeds_bytes_validates_without_editing_dataset(repo: Path):
     raw = seed.read_text(encoding="utf-8")
     assert "Trust Stampâ€™s" in raw
     seed.write_text(raw.replace("Trust Stampâ€™s", "Trust Stamp’s"), encoding="utf-8")
-    before = {p.name: p.read_bytes() for p in (repo / "dataset").iterdir()}
+    before = dataset_files(repo)
     result = cli("validate", "--root", str(repo), "--format", "json")
     assert result.exit_code == 0, result.output
     findings = json.loads(result.stdout)
     assert not [f for f in findings if f["severity"] == "error"]
-    # documents.csv records the seed's hash, so it is stale, which validate only warns of.
-    assert {f["path"] for f in findings if f["code"] == "stale"} == {"dataset/documents.csv"}
-    assert {p.name: p.read_bytes() for p in (repo / "dataset").iterdir()} == before
+    # documents records the seed's hash, so its part is stale (only that one), which validate only warns of.
+    assert {f["path"] for f in findings if f["code"] == "stale"} == {"dataset/documents/6b.csv"}
+    assert dataset_files(repo) == before

@@ -8,7 +8,7 @@ import pytest
 
 from faceledger.core.files import staged_file
 
-from .support import cli
+from .support import cli, dataset_files
 
 SECOND_SEED = "---\ntitle: A second document\nwebUrl: https://example.org/second\n---\n"
 
@@ -25,11 +25,11 @@ def test_a_staged_file_that_fails_leaves_the_target_and_no_temporary(tmp_path: P
 
 def test_a_build_whose_release_cannot_be_written_changes_nothing(repo: Path):
     (repo / "seeds" / "second.txt").write_text(SECOND_SEED, encoding="utf-8")
-    before = {p.name: p.read_bytes() for p in (repo / "dataset").iterdir()}
+    before = dataset_files(repo)
     descriptor = (repo / "datapackage.json").read_bytes()
     (repo / "dist").write_text("a file where the release folder should go", encoding="utf-8")
     result = cli("build", "--root", str(repo))
     assert result.exit_code == 1, result.output
     assert "build failed" in result.output
-    assert {p.name: p.read_bytes() for p in (repo / "dataset").iterdir()} == before
+    assert dataset_files(repo) == before
     assert (repo / "datapackage.json").read_bytes() == descriptor

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from .support import cli
+from .support import cli, dataset_files, derived_text
 
 GOOD_FRONT_MATTER = """---
 title: "A fine document"
@@ -52,7 +52,7 @@ def build(repo: Path):
 def test_bad_seed_gives_finding_and_writes_nothing(repo: Path, case: str):
     data, code, line = BAD_SEEDS[case]
     (repo / "seeds" / f"bad-{case}.txt").write_bytes(data)
-    before = {p: p.read_bytes() for p in (repo / "dataset").iterdir()}
+    before = dataset_files(repo)
     result = build(repo)
     assert result.exit_code == 1, result.output
     assert isinstance(result.exception, SystemExit)  # a clean exit, not a crash
@@ -62,7 +62,7 @@ def test_bad_seed_gives_finding_and_writes_nothing(repo: Path, case: str):
     ]
     assert matching, result.output
     assert not (repo / "dist").exists()
-    assert {p: p.read_bytes() for p in (repo / "dataset").iterdir()} == before
+    assert dataset_files(repo) == before
 
 
 def test_a_seed_that_is_no_regular_file_is_a_finding(repo: Path):
@@ -82,7 +82,7 @@ def test_a_seed_that_is_no_regular_file_is_a_finding(repo: Path):
 
 
 def test_a_byte_copy_of_a_seed_is_one_document_and_said_so(repo: Path):
-    before = (repo / "dataset" / "documents.csv").read_text(encoding="utf-8")
+    before = derived_text(repo, "documents")
     original = repo / "seeds" / "000_feff060093cf589f.txt"
     (repo / "seeds" / "999_copy.txt").write_bytes(original.read_bytes())
     result = build(repo)
@@ -91,7 +91,7 @@ def test_a_byte_copy_of_a_seed_is_one_document_and_said_so(repo: Path):
     assert len(merged) == 1
     assert merged[0].startswith("seeds/000_feff060093cf589f.txt: info document-merged")
     assert "seeds/999_copy.txt" in merged[0]
-    assert (repo / "dataset" / "documents.csv").read_text(encoding="utf-8") == before
+    assert derived_text(repo, "documents") == before
 
 
 def test_same_url_in_two_seeds_with_different_titles_is_a_duplicate(repo: Path):
@@ -108,7 +108,7 @@ def test_byte_order_mark_is_a_warning_not_lost_front_matter(repo: Path):
     result = build(repo)
     assert result.exit_code == 0, result.output
     assert "seeds/bom.md:1: warning byte-order-mark" in result.output
-    assert "A fine document" in (repo / "dataset" / "documents.csv").read_text(encoding="utf-8")
+    assert "A fine document" in derived_text(repo, "documents")
 
 
 def test_related_self_and_duplicates_are_warned_not_linked(repo: Path):
@@ -124,7 +124,7 @@ def test_related_self_and_duplicates_are_warned_not_linked(repo: Path):
     assert result.exit_code == 0, result.output
     assert "seeds/rel.md:9: warning related-self [related[0]]" in result.output
     assert "seeds/rel.md:13: warning related-duplicate [related[2]]" in result.output
-    links = (repo / "dataset" / "document_links.csv").read_text(encoding="utf-8").splitlines()[1:]
+    links = derived_text(repo, "document_links").splitlines()[1:]
     assert len(links) == 3  # two from seed 000, one (not three) from ours
     assert sum(line.endswith(",2") for line in links) == 2
 

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from .support import cli
+from .support import cli, derived_rows, derived_text
 
 HEAD = '---\ntitle: "A fine document"\npublishedDateTime: 2021-01-02T03:04:05Z\nwebUrl: "https://example.org/{name}"\n'
 
@@ -74,7 +74,7 @@ def test_hidden_characters_are_removed_and_named(repo: Path):
     (line,) = [line for line in lines_with(result.output, "hidden-character") if "hidden.md" in line]
     for named in ("U+202E", "U+200B", "U+0007", "U+2028"):
         assert named in line
-    rows = list(csv.DictReader((repo / "dataset" / "documents.csv").open(encoding="utf-8")))
+    rows = derived_rows(repo, "documents")
     assert "Police buy cameras now again" in {r["title"] for r in rows}
 
 
@@ -132,7 +132,7 @@ def test_year_999_is_a_warning_written_with_four_digits(repo: Path):
     release = repo / "dist" / "faceledger-0.1.0"
     assert "0999-06-01T00:00:00Z" in (release / "csv" / "documents.csv").read_text(encoding="utf-8")
     assert "0999-06-01T00:00:00Z" in (release / "json" / "documents.json").read_text(encoding="utf-8")
-    assert "0999-06-01T00:00:00Z" in (repo / "dataset" / "documents.csv").read_text(encoding="utf-8")
+    assert "0999-06-01T00:00:00Z" in derived_text(repo, "documents")
     assert cli("validate", "--root", str(repo)).exit_code == 0
     # The project's own diff reads the year back, from the release folder and from the repository.
     compared = cli("diff", str(release), str(repo), "--root", str(repo))

@@ -14,10 +14,11 @@ import pytest
 
 from faceledger.checks import assemble
 from faceledger.core.findings import errors
+from faceledger.core.package import DERIVED
 from faceledger.ingest.documents import build_documents
 from faceledger.ingest.identity import article_key, document_id
 
-from .support import cli, replace
+from .support import cli, derived_rows, replace
 
 SEED_000 = "seeds/000_feff060093cf589f.txt"
 PLAIN_TEXT_SEED = "seeds/004_2521c0302a7bf621.txt"
@@ -33,6 +34,8 @@ BIOMETRIC_EXCERPT = (
 
 
 def rows(root: Path, name: str) -> list[dict[str, str]]:
+    if name in DERIVED:
+        return derived_rows(root, name)
     with (root / "dataset" / f"{name}.csv").open(encoding="utf-8", newline="") as f:
         return list(csv.DictReader(f))
 

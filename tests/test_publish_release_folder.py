@@ -147,21 +147,22 @@ def test_committed_dataset_is_current():
 
 
 def test_check_names_stale_files_and_writes_nothing(repo: Path):
-    stale = repo / "dataset" / "documents.csv"
+    stale = repo / "dataset" / "documents" / "6b.csv"
     stale.write_bytes(stale.read_bytes().replace(b"Business Insider", b"Business Outsider"))
     result = cli("build", "--check", "--root", str(repo))
     assert result.exit_code == 1
-    assert "dataset/documents.csv: error stale" in result.output
+    assert "dataset/documents/6b.csv: error stale" in result.output
     assert b"Business Outsider" in stale.read_bytes()
     assert not (repo / "dist").exists()
 
 
 def test_build_refreshes_stale_dataset(repo: Path):
-    (repo / "dataset" / "documents.csv").write_bytes(b"")
+    (repo / "dataset" / "documents" / "6b.csv").write_bytes(b"")
     result = cli("build", "--root", str(repo))
     assert result.exit_code == 0, result.output
-    assert (repo / "dataset" / "documents.csv").read_bytes() == (
-        REPO / "dataset" / "documents.csv"
+    assert "updated dataset/documents/6b.csv" in result.output
+    assert (repo / "dataset" / "documents" / "6b.csv").read_bytes() == (
+        REPO / "dataset" / "documents" / "6b.csv"
     ).read_bytes()
 
 

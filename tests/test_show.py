@@ -66,7 +66,7 @@ def test_every_quote_in_the_dataset_is_in_the_text_show_prints_for_its_document(
         (
             "seeds/nothing-like-it.md",
             "no seed in seeds/ is seeds/nothing-like-it.md, and no document has that id; "
-            "dataset/documents.csv lists every document_id",
+            "dataset/documents/ lists every document_id",
         ),
     ],
 )

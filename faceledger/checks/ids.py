@@ -6,6 +6,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from ..core.findings import Finding
+from ..core.layout import location
 from ..core.package import Package
 from ..core.suggest import did_you_mean
 from ..core.tombstones import (
@@ -73,7 +74,7 @@ def unretired_problems(package: Package) -> list[Finding]:
     stones_path = retired.path if retired is not None else NO_TOMBSTONES
     return [
         Finding(
-            package.resource(name)["path"],
+            location(package.resource(name)),
             None,
             "removed-without-tombstone",
             successor.unretired(stones_path),

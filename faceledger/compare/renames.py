@@ -7,6 +7,7 @@ import pyarrow.compute as pc
 
 from ..core import tombstones as ids
 from ..core.findings import Finding
+from ..core.layout import location
 from .changes import ResourceChanges
 from .columns import changed_fields, comparable, keys_of
 from .snapshots import Snapshot
@@ -129,6 +130,6 @@ def _reused(name: str, new: Snapshot, stones: ids.Tombstones) -> list[Finding]:
 
 def _path(snapshot: Snapshot, name: str) -> str | None:
     try:
-        return str(snapshot.resource(name)["path"])
+        return location(snapshot.resource(name))
     except StopIteration:
         return None

@@ -28,7 +28,7 @@ import pyarrow.parquet as pq
 from ..core import git
 from ..core.files import local_path
 from ..core.findings import BuildFailed, Finding
-from ..core.layout import DESCRIPTOR
+from ..core.layout import DESCRIPTOR, paths
 from ..core.limits import DESCRIPTOR_BYTES, SCHEMA_BYTES
 from ..core.safe_read import UnsafeFile, read_bytes, unsafe
 from ..core.schema import Field, Schema, TableSchema, arrow_schema, field_names
@@ -114,17 +114,17 @@ def read_ref(root: Path, ref: str) -> Snapshot:
     """The repository's data package as it was at `ref`."""
     descriptor = _descriptor(git.show(root, ref, DESCRIPTOR), f"{ref}:{DESCRIPTOR}")
     # A path that could climb out of the export is left out: read_package reports it.
-    paths = sorted(
+    files = sorted(
         {
-            r[key]
+            rel
             for r in descriptor["resources"]
             if isinstance(r, dict)
-            for key in ("path", "schema")
-            if isinstance(r.get(key), str) and local_path(r[key])
+            for rel in [*paths(r), r.get("schema")]
+            if isinstance(rel, str) and local_path(rel)
         }
     )
     with tempfile.TemporaryDirectory(prefix="faceledger-ref-") as temp:
-        git.export(root, ref, [DESCRIPTOR, *paths], Path(temp))
+        git.export(root, ref, [DESCRIPTOR, *files], Path(temp))
         return read_package(Path(temp), ref)
 
 
@@ -156,14 +156,17 @@ def read_package(folder: Path, label: str, data: bool = True) -> Snapshot:
             )
             continue
         name, path, schema = resource.get("name"), resource.get("path"), resource.get("schema")
-        if not isinstance(name, str) or not isinstance(path, str):
+        # A multipart resource (the repository's derived tables, core/layout.py) lists its parts.
+        given = path if isinstance(path, list) and path else [path]
+        parts = [p for p in given if isinstance(p, str)]
+        if not isinstance(name, str) or len(parts) != len(given):
             findings.append(
                 Finding(
                     where, None, "invalid-descriptor", f"resource {name!r} needs a name and a relative path"
                 )
             )
             continue
-        unsafe_path = next((p for p in (path, schema) if isinstance(p, str) and not local_path(p)), None)
+        unsafe_path = next((p for p in (*parts, schema) if isinstance(p, str) and not local_path(p)), None)
         if unsafe_path is not None:
             message = f"resource {name!r}: {unsafe_path!r} could lead outside {label}; it is not read"
             findings.append(Finding(where, None, "unsafe-path", message))
@@ -184,10 +187,8 @@ def read_package(folder: Path, label: str, data: bool = True) -> Snapshot:
         if problems:
             findings += problems
             continue
-        if data and (problem := unsafe(folder, path)) is not None:
-            findings.append(dataclasses.replace(problem, path=f"{label}/{path}"))
-        elif data:
-            table, schema, problems = read_table(folder / path, f"{label}/{path}", schema)
+        if data:
+            table, schema, problems = read_parts(folder, label, parts, schema)
             findings += problems
             if table is not None:
                 snapshot.tables[name] = table
@@ -195,6 +196,24 @@ def read_package(folder: Path, label: str, data: bool = True) -> Snapshot:
     if findings:
         raise BuildFailed(findings)
     return snapshot
+
+
+def read_parts(
+    folder: Path, label: str, parts: list[str], schema: TableSchema
+) -> tuple[pa.Table | None, TableSchema, list[Finding]]:
+    """A resource's table from its file, or its parts one after the other."""
+    tables, findings = [], []
+    for rel in parts:
+        if (problem := unsafe(folder, rel)) is not None:
+            findings.append(dataclasses.replace(problem, path=f"{label}/{rel}"))
+            continue
+        table, schema, problems = read_table(folder / rel, f"{label}/{rel}", schema)
+        findings += problems
+        if table is not None:
+            tables.append(table)
+    if findings:
+        return None, schema, findings
+    return (tables[0] if len(tables) == 1 else pa.concat_tables(tables)), schema, []
 
 
 def read_table(

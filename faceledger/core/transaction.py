@@ -4,9 +4,12 @@ A Transaction stages every output beside its destination first: a file as
 `.NAME.tmp`, a folder as `.NAME.staging-XXXXXXXX`. Nothing the repository or
 dist/ holds changes while staging; a failure then removes the staged copies.
 `commit` writes a journal (JOURNAL, in the repository root) listing each
-staged → final move, then makes the moves, each with two renames: the old
-output to `.NAME.old`, the staged one to its name. Last it removes the `.old`
-copies and the journal.
+staged → final move and each file to remove, then makes the moves, each with
+two renames: the old output to `.NAME.old`, the staged one to its name; a file
+to remove is renamed to `.NAME.old` only. Last it removes the `.old` copies and
+the journal. Only files under the repository's dataset/ can be removed (a
+derived table's part that has no rows any more, or its single file from before
+the repository kept parts).
 
 The guarantee: a build that fails or is killed at any moment leaves the old
 outputs or the new ones, never a mix, once the next build (or `faceledger
@@ -39,6 +42,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from types import TracebackType
 
+from .package import DERIVED
+
 JOURNAL = ".faceledger-build.journal"
 FAULT = "FACELEDGER_FAULT"
 # Staging names: `.NAME.tmp`, `.NAME.old`, `.NAME.staging-XXXXXXXX` and older builds' `.NAME.XXXXXXXX`.
@@ -70,6 +75,7 @@ class Transaction:
     places: tuple[Path, ...] = ()
     moves: list[tuple[Path, Path]] = field(default_factory=list)
     made: list[Path] = field(default_factory=list)  # folders made for staging, removed on abort if empty
+    removals: list[Path] = field(default_factory=list)
     _step: int = 0
 
     def __enter__(self) -> Transaction:
@@ -92,6 +98,12 @@ class Transaction:
         self.moves.append((staged, target))
         staged.write_bytes(data)
 
+    def remove(self, target: Path) -> None:
+        """Remove the file `target` on commit; it must be under the repository's dataset/."""
+        if not _removable(self.root, target):
+            raise ValueError(f"refusing to remove {target}: only files under {self.root / 'dataset'} are")
+        self.removals.append(target)
+
     def folder(self, final: Path) -> Path:
         """A new empty folder that replaces `final` on commit; `final` must be a folder if it exists."""
         if final.is_symlink() or (final.exists() and not final.is_dir()):
@@ -105,18 +117,22 @@ class Transaction:
     def abort(self) -> None:
         for staged, _ in self.moves:
             _remove(staged)
-        self.moves = []
+        self.moves, self.removals = [], []
         for folder in reversed(self.made):
             with contextlib.suppress(OSError):
                 folder.rmdir()
 
     def commit(self) -> None:
         journal = self.root / JOURNAL
-        for _, final in self.moves:
+        for final in [*(f for _, f in self.moves), *self.removals]:
             _remove(_old(final))
-        entries = [{"staged": self._name(s), "final": self._name(f)} for s, f in self.moves]
+        entries: list[dict[str, str]] = [
+            {"staged": self._name(s), "final": self._name(f)} for s, f in self.moves
+        ]
+        entries += [{"remove": self._name(f)} for f in self.removals]
         temp = journal.with_name(f".{journal.name}.tmp")
         done: list[tuple[Path, Path, bool]] = []
+        removed: list[Path] = []
         try:
             with temp.open("w", encoding="utf-8") as handle:
                 json.dump({"moves": entries}, handle, indent=1)
@@ -132,16 +148,24 @@ class Transaction:
                 done.append((staged, final, existed))
                 self._fault()
                 staged.rename(final)
+            for final in self.removals:
+                if final.exists() or final.is_symlink():
+                    self._fault()
+                    final.rename(_old(final))
+                    removed.append(final)
         except BaseException:
+            for final in reversed(removed):
+                _old(final).rename(final)
             self._undo(done)
             temp.unlink(missing_ok=True)
             journal.unlink(missing_ok=True)
             self.abort()
             raise
-        self.moves, moves = [], self.moves
+        finals = [*(f for _, f in self.moves), *self.removals]
+        self.moves, self.removals = [], []
         try:
             self._fault()
-            for _, final in moves:
+            for final in finals:
                 _remove(_old(final))
             journal.unlink()
         except OSError:
@@ -177,7 +201,8 @@ def recover(root: Path, places: Iterable[Path] = (), outputs: Iterable[Path] = (
     `places` and its staged path is a staging name beside it: a journal committed
     by someone else cannot move anything else. Leftovers are removed beside
     `outputs` and beside whatever `root`, its dataset/, docs/ and faceledger/
-    folders and `places` hold, by name only (LEFTOVER).
+    folders and `places` hold, by name only (LEFTOVER), and every one in the derived tables'
+    part folders (dataset/documents/...), which builds alone write; such a folder left empty goes too.
     """
     places = (root, *places)
     moved = []
@@ -188,13 +213,22 @@ def recover(root: Path, places: Iterable[Path] = (), outputs: Iterable[Path] = (
         except (OSError, ValueError, KeyError, TypeError):
             entries = []
         for entry in entries if isinstance(entries, list) else []:
+            if isinstance(entry, dict) and isinstance(entry.get("remove"), str):
+                gone = root / entry["remove"]
+                if _removable(root, gone) and _inside(gone, places):
+                    _remove(gone)
+                    _remove(_old(gone))
+                continue
             move = _move(root, entry, places)
             if move is not None and _roll_forward(*move):
                 moved.append(move[1])
     _remove(journal)
     _remove(journal.with_name(f".{journal.name}.tmp"))
     names = {(p.parent, p.name) for p in outputs}
-    for folder in {root, root / "dataset", root / "docs", root / "faceledger", *places}:
+    dataset = root / "dataset"
+    # The derived tables' part folders hold only what builds write: every staging name there is a leftover.
+    parts = {dataset / name for name in DERIVED}
+    for folder in {root, dataset, *parts, root / "docs", root / "faceledger", *places}:
         if not folder.is_dir() or folder.is_symlink():
             continue
         dist = folder != root and folder in places
@@ -203,9 +237,27 @@ def recover(root: Path, places: Iterable[Path] = (), outputs: Iterable[Path] = (
             if found is None:
                 continue
             name = found["name"]
-            if (folder / name).exists() or (folder, name) in names or (dist and RELEASE_NAME.match(name)):
+            if (
+                folder in parts
+                or (folder / name).exists()
+                or (folder, name) in names
+                or (dist and RELEASE_NAME.match(name))
+            ):
                 _remove(entry)
+        if folder in parts and not any(folder.iterdir()):
+            folder.rmdir()  # made for staging by a build that did not commit
     return moved
+
+
+def _removable(root: Path, target: Path) -> bool:
+    """Whether a build may remove `target`: a file (not a folder) under the repository's dataset/."""
+    dataset = root / "dataset"
+    return (
+        ".." not in target.parts
+        and target.is_relative_to(dataset)
+        and target.parent.resolve().is_relative_to(dataset.resolve())
+        and (target.is_symlink() or not target.is_dir())
+    )
 
 
 def _move(root: Path, entry: object, places: tuple[Path, ...]) -> tuple[Path, Path] | None:

@@ -11,7 +11,7 @@ from ..core.files import local_path
 from ..core.findings import Finding
 from ..core.layout import DESCRIPTOR
 from ..core.limits import DESCRIPTOR_BYTES
-from ..core.package import Package
+from ..core.package import DERIVED, Package
 from ..core.safe_read import UnsafeFile, read_bytes
 from ..core.schema import IDENTITY, Field, ForeignKey, names
 from ..core.schema_types import CONSTRAINTS, EXTENSION_PREFIX, FIELD_KEYWORDS, FORM, SCHEMA_KEYWORDS
@@ -58,9 +58,19 @@ def read_descriptor(root: Path) -> tuple[dict[str, Any] | None, list[Finding]]:
 
 
 def _unsafe_paths(resource: dict[str, Any]) -> str | None:
-    """Why a resource's path or schema could name something outside the repository, or None."""
-    for key in ("path", "schema"):
-        value = resource[key]
+    """Why a resource's path or schema could name something outside the repository, or None.
+
+    A derived resource may list its parts (core/layout.py): each must be such a path. A curated
+    resource is one file people edit, so its path stays a single one.
+    """
+    path = resource["path"]
+    if resource["name"] in DERIVED and isinstance(path, list):
+        if not path:
+            return "path lists no parts: a derived resource's path names at least one file"
+        values = path
+    else:
+        values = [path]
+    for key, value in [*(("path", v) for v in values), ("schema", resource["schema"])]:
         if not isinstance(value, str) or not local_path(value):
             return (
                 f"{key} {value!r} must be a relative path inside the repository "

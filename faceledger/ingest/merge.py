@@ -286,7 +286,7 @@ def _document(sources: Sequence[Source], out: Documents) -> str:
         kept = "; not kept: " + _listed(dropped, "values", "; ") if dropped else ""
         message = (
             f"{names} describe one article: merged into {document_id}, each value from the first of them that "
-            f"gives it (dataset/document_sources.csv says which){kept}"
+            f"gives it (document_sources says which){kept}"
         )
         out.findings.append(
             Finding(

@@ -10,6 +10,7 @@ import json
 from pathlib import Path
 
 from ..core.findings import Finding
+from ..core.layout import location
 from ..core.limits import CSV_BYTES, SCHEMA_BYTES
 from ..core.package import DERIVED, Package, Track
 from ..core.safe_read import UnsafeFile, read_bytes
@@ -76,7 +77,7 @@ def read_repository(root: Path, track: Track | None = None) -> Package:
         name = resource["name"]
         view = package.view(name)
         if name in DERIVED:
-            package.tables[name] = table_from_rows(name, rows[name], view, resource["path"])
+            package.tables[name] = table_from_rows(name, rows[name], view, location(resource))
         else:
             table, problems = read_csv(name, root / resource["path"], resource["path"], view, root)
             package.findings += problems
