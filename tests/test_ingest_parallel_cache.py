@@ -24,7 +24,7 @@ from faceledger.core.package import copy_repository
 from faceledger.ingest import cache, documents, parallel, seed_results
 from faceledger.ingest.settings import configured
 
-from .support import CORPUS, CORPUS_REQUIRED, GIT_ENV, REPO
+from .support import CORPUS, CORPUS_REQUIRED, GIT_ENV, REPO, derived_text
 
 pytestmark = pytest.mark.skipif(
     not CORPUS.is_dir() and not CORPUS_REQUIRED, reason=f"the corpus is not at {CORPUS}"
@@ -98,7 +98,7 @@ def _poison(root: Path, rel: str, title: str) -> None:
 
 
 def _titles(root: Path) -> str:
-    return (root / "dataset" / "documents.csv").read_text(encoding="utf-8")
+    return derived_text(root, "documents")
 
 
 SEED = "seeds/000_feff060093cf589f.txt"
