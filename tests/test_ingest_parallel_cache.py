@@ -14,6 +14,7 @@ import os
 import shutil
 import sqlite3
 import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -178,3 +179,24 @@ def test_a_cached_result_is_not_used_past_the_reference_time(tmp_path: Path, mon
     cached_findings = [str(f) for f in cached.value.findings]
     assert any("future-date" in f for f in cached_findings)
     assert cached_findings == [str(f) for f in fresh.value.findings]
+
+
+def test_another_version_of_the_code_has_another_fingerprint(repo: Path, tmp_path: Path):
+    copy = tmp_path / "code"
+    shutil.copytree(
+        REPO / "faceledger", copy / "faceledger", ignore=shutil.ignore_patterns("data", "__pycache__")
+    )
+    script = "import sys, pathlib; from faceledger.ingest import cache; print(cache.fingerprint(pathlib.Path(sys.argv[1])))"
+
+    def fingerprint() -> str:
+        env = {**os.environ, "PYTHONPATH": str(copy)}
+        done = subprocess.run(
+            [sys.executable, "-c", script, str(repo)], env=env, cwd=tmp_path, capture_output=True, text=True
+        )
+        assert done.returncode == 0, done.stderr
+        return done.stdout.strip()
+
+    assert fingerprint() == cache.fingerprint(repo)  # the same code, the same key
+    text = copy / "faceledger" / "ingest" / "text.py"
+    text.write_text(text.read_text(encoding="utf-8") + "\n# another version\n", encoding="utf-8")
+    assert fingerprint() != cache.fingerprint(repo)
