@@ -103,7 +103,9 @@ def _candidates(out: dict[str, tuple[list[str], list[list[str]]]]) -> dict[str, 
 
     return {
         "bad-type": where("contracts", "amount", lambda r: r["amount"] != ""),
-        "foreign-key": where("contracts", "system_id", lambda r: r["relationship"] == "use" and r["system_id"]),
+        "foreign-key": where(
+            "contracts", "system_id", lambda r: r["relationship"] == "use" and r["system_id"]
+        ),
         # Not the first row: it copies the id of the row above.
         "duplicate-key": where("evidence", "evidence_id", lambda r: True),
         "constraint": where("contracts", "status", lambda r: True),
@@ -120,15 +122,19 @@ def _inject(out: dict[str, tuple[list[str], list[list[str]]]], errors: int, resu
         name, column, rows = candidates[kind]
         header, body = out[name]
         position = header.index(column)
-        # Spread over the file, deterministically; a row takes one error, and a duplicate's
-        # neighbours none (the row above must keep its id, the one below its own).
+        # Spread over the file, deterministically; a row takes one error (not the first: a
+        # duplicate copies the id of the row above).
         step = max(1, len(rows) // (errors // len(KINDS) + 1))
         index = next(
-            i
-            for offset in range(len(rows))
-            if (i := rows[((n // len(KINDS)) * step + offset) % len(rows)]) > 0
-            and not {(name, i - 1), (name, i), (name, i + 1)} & taken
+            (
+                i
+                for offset in range(len(rows))
+                if (i := rows[((n // len(KINDS)) * step + offset) % len(rows)]) > 0 and (name, i) not in taken
+            ),
+            None,
         )
+        if index is None:
+            raise ValueError(f"{errors} errors are too many for {len(body)} rows of {name}")
         taken.add((name, index))
         row = body[index]
         if kind == "bad-type":
@@ -147,7 +153,9 @@ def _inject(out: dict[str, tuple[list[str], list[list[str]]]], errors: int, resu
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("target", type=Path)
     parser.add_argument("--rows", type=int, default=1_000_000)
     parser.add_argument("--errors", type=int, default=0)

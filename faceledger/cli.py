@@ -136,11 +136,21 @@ def build_command(
 
 
 @app.command("validate")
-def validate_command(root: RootOption = Path("."), output: FormatOption = OutputFormat.text) -> None:
+def validate_command(
+    root: RootOption = Path("."),
+    output: FormatOption = OutputFormat.text,
+    frictionless: Annotated[
+        bool,
+        typer.Option(
+            "--frictionless",
+            help="Also run frictionless, the standard's reference validator, over the package (slower; CI does).",
+        ),
+    ] = False,
+) -> None:
     """Check seeds, schemas, keys, curated facts and the descriptor; print findings."""
     from .validate import validate
 
-    code = report(validate(root.resolve(), track=_track), output)
+    code = report(validate(root.resolve(), track=_track, frictionless=frictionless), output)
     if code == 0:
         typer.echo("valid", err=True)
     raise typer.Exit(code)

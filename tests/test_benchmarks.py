@@ -17,6 +17,8 @@ SMALL_RUNS = {
     "bench_loader.py": ["--runs", "1"],
     "bench_diff.py": ["--documents", "500", "--runs", "1"],
     "facts_checks.py": ["1", "--runs", "1"],
+    "facts_package.py": ["generated", "--rows", "500", "--errors", "12"],
+    "bench_validate.py": ["--rows", "2000", "--runs", "1"],
 }
 
 

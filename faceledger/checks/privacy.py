@@ -15,6 +15,9 @@ import unicodedata
 from functools import lru_cache
 from pathlib import Path
 
+import pyarrow as pa
+import pyarrow.compute as pc
+
 from ..core.findings import Finding
 from ..core.limits import PRIVATE_NAMES_BYTES
 from ..core.safe_read import UnsafeFile, read_bytes
@@ -91,22 +94,53 @@ def _private_runs(text: str, digests: frozenset[str]) -> tuple[str, ...]:
 
 
 def privacy_problems(facts: Facts, digests: frozenset[str]) -> list[Finding]:
-    """No cell of a curated fact or quote names a listed private person."""
+    """No cell of a curated fact or quote names a listed private person.
+
+    Curated cells repeat (an id in every row that refers to it, a quote cited for several
+    facts): each distinct text is scanned once, and pyarrow finds the cells that hold it.
+    """
+    if not digests:
+        return []
+    columns = [
+        (name, column, *_texts(facts.package.tables[name].data.column(column).combine_chunks()))
+        for name in (*FACTS, EVIDENCE)
+        for column in facts.package.tables[name].data.column_names
+    ]
+    texts = [cells for *_, cells, _ in columns if cells is not None]
+    if not texts:
+        return []
+    distinct = pc.unique(pa.chunked_array(texts, pa.string())).drop_null().to_pylist()
+    named = {text: found for text in distinct if (found := private_names_in(text, digests))}
+    if not named:
+        return []
+    listed = pa.array(list(named), pa.string())
     findings = []
-    for name in (*FACTS, EVIDENCE):
+    for name, column, cells, rows in columns:
+        if cells is None:
+            continue
         table = facts.package.tables[name]
-        for index, row in enumerate(facts.rows[name]):
-            for column, value in row.items():
-                texts = [t for t in (value if isinstance(value, list) else [value]) if isinstance(t, str)]
-                found = sorted({n for t in texts for n in private_names_in(t, digests)})
-                if found:
-                    findings.append(
-                        Finding(
-                            table.path,
-                            table.line(index),
-                            "private-person",
-                            f"names a private person listed in {PRIVATE_NAMES} ({', '.join(map(repr, found))}): keep people out of the data and quote a passage that does not name them",
-                            field=column,
-                        )
-                    )
+        chosen = pc.indices_nonzero(pc.fill_null(pc.is_in(cells, value_set=listed), False))
+        where = chosen if rows is None else pc.take(rows, chosen)
+        named_in: dict[int, set[str]] = {}
+        for index, text in zip(where.to_pylist(), pc.take(cells, chosen).to_pylist(), strict=True):
+            named_in.setdefault(index, set()).update(named[text])
+        for index, names in named_in.items():
+            findings.append(
+                Finding(
+                    table.path,
+                    table.line(index),
+                    "private-person",
+                    f"names a private person listed in {PRIVATE_NAMES} ({', '.join(map(repr, sorted(names)))}): keep people out of the data and quote a passage that does not name them",
+                    field=column,
+                )
+            )
     return findings
+
+
+def _texts(column: pa.Array) -> tuple[pa.Array | None, pa.Array | None]:
+    """A column's text cells (a list column's items) and, for a list, the row of each item."""
+    if pa.types.is_list(column.type) and pa.types.is_string(column.type.value_type):
+        return pc.list_flatten(column), pc.list_parent_indices(column)
+    if pa.types.is_string(column.type):
+        return column, None
+    return None, None

@@ -153,7 +153,12 @@ def form_problems(
         return []
     judged = all(cells.isdisjoint(key) for cells in table.unknown.values())
     order = list(key) if judged else []
-    if lines is not None and lines.canonical and not content.startswith(BOM.encode()) and _sorted(lines, order):
+    if (
+        lines is not None
+        and lines.canonical
+        and not content.startswith(BOM.encode())
+        and _sorted(lines, order)
+    ):
         return []
     form = canonical(content, order)
     if form is None or not form.differences:

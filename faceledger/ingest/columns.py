@@ -124,7 +124,9 @@ def typed_column(spec: Field, cells: pa.Array, missing: list[str]) -> Column:
     return Column(values.cast(spec.arrow_type()), pc.indices_nonzero(bad).to_pylist())
 
 
-def _items(spec: Field, cells: pa.Array, parse: Callable[[str], Any] | None, form: str) -> tuple[pa.Array, pa.Array]:
+def _items(
+    spec: Field, cells: pa.Array, parse: Callable[[str], Any] | None, form: str
+) -> tuple[pa.Array, pa.Array]:
     """Each cell as the type's value (null where it is no value), and whether it is surely a good one.
 
     A null cell (missing) counts as good: whether it may be missing is the caller's.

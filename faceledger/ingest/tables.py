@@ -116,9 +116,11 @@ def read_table(
             detail.append(f"missing column(s) {', '.join(missing)}")
         if not detail:
             detail.append("columns are out of order")
-        return None, [
-            Finding(rel, 1, "header-mismatch", f"{'; '.join(detail)}; expected {','.join(expected)}")
-        ], None
+        return (
+            None,
+            [Finding(rel, 1, "header-mismatch", f"{'; '.join(detail)}; expected {','.join(expected)}")],
+            None,
+        )
 
     lines = read_strings(content, expected)
     if lines is not None:
