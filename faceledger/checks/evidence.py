@@ -82,7 +82,11 @@ def support_problems(facts: Facts) -> list[Finding]:
     """Each fact has a quote; each value a field's rule covers is stated by the quotes cited for it."""
     findings = []
     for name in FACTS:
-        rules = [(spec.name, spec.get(RULE)) for spec in facts.package.view(name).fields if spec.get(RULE)]
+        rules = [
+            (spec.name, rule, _reads(facts, name, spec.name, rule))
+            for spec in facts.package.view(name).fields
+            if (rule := spec.get(RULE))
+        ]
         for index, row in enumerate(facts.rows[name]):
             path, line = facts.where(name, index)
             if not facts.settled(name, index):
@@ -92,9 +96,9 @@ def support_problems(facts: Facts) -> list[Finding]:
                     Finding(path, line, "no-evidence", f"no evidence row cites {facts.row_id(name, row)}")
                 )
                 continue
-            for field_name, rule in rules:
+            for field_name, rule, reads in rules:
                 value = row[field_name]
-                if not facts.known(name, index, *_reads(facts, name, field_name, rule)):
+                if not facts.known(name, index, *reads):
                     continue
                 if value is None or any(row.get(k) == v for k, v in rule.get("unless", {}).items()):
                     continue

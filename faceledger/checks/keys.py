@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import pyarrow as pa
 import pyarrow.compute as pc
 
 from ..core.findings import Finding
@@ -129,8 +130,15 @@ def unique_problems(table: Table, schema: Schema) -> list[Finding]:
     findings = []
     for key in schema.unique_keys():
         first: dict[tuple[Any, ...], int] = {}
-        columns = [table.data.column(k).to_pylist() for k in key]
-        for index, value in enumerate(zip(*columns, strict=True)):
+        rows = _repeated(table, key)
+        columns = [
+            table.data.column(k).to_pylist()
+            if rows is None
+            else pc.take(table.data.column(k), rows).to_pylist()
+            for k in key
+        ]
+        indices = range(table.data.num_rows) if rows is None else rows.to_pylist()
+        for index, value in zip(indices, zip(*columns, strict=True), strict=True):
             if any(v is None for v in value):
                 continue
             if value in first:
@@ -147,3 +155,13 @@ def unique_problems(table: Table, schema: Schema) -> list[Finding]:
             else:
                 first[value] = index
     return findings
+
+
+def _repeated(table: Table, key: tuple[str, ...]) -> pa.Array | None:
+    """The rows whose one-field key value occurs more than once (pyarrow counts them); None for a longer key."""
+    if len(key) != 1:
+        return None
+    values = table.data.column(key[0])
+    counts = pa.table({"value": values}).group_by("value").aggregate([("value", "count")])
+    repeated = pc.filter(counts.column("value"), pc.greater(counts.column("value_count"), 1))
+    return pc.indices_nonzero(pc.fill_null(pc.is_in(values, value_set=repeated), False))

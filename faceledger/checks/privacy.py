@@ -79,8 +79,6 @@ def private_names_in(text: str, digests: frozenset[str]) -> list[str]:
     return list(_private_runs(text, digests)) if digests else []
 
 
-# Curated cells repeat (document ids, kinds, codes, a quote cited for several facts).
-@lru_cache(maxsize=1 << 14)
 def _private_runs(text: str, digests: frozenset[str]) -> tuple[str, ...]:
     found = []
     tokens = words(text)
@@ -109,8 +107,7 @@ def privacy_problems(facts: Facts, digests: frozenset[str]) -> list[Finding]:
     texts = [cells for *_, cells, _ in columns if cells is not None]
     if not texts:
         return []
-    distinct = pc.unique(pa.chunked_array(texts, pa.string())).drop_null().to_pylist()
-    named = {text: found for text in distinct if (found := private_names_in(text, digests))}
+    named = _named(pc.unique(pa.chunked_array(texts, pa.string())).drop_null(), digests)
     if not named:
         return []
     listed = pa.array(list(named), pa.string())
@@ -135,6 +132,53 @@ def privacy_problems(facts: Facts, digests: frozenset[str]) -> list[Finding]:
                 )
             )
     return findings
+
+
+# Distinct texts whose runs of words are made at once: bounds the memory the runs take.
+_CHUNK = 1 << 17
+
+
+def _named(distinct: pa.Array, digests: frozenset[str]) -> dict[str, tuple[str, ...]]:
+    """The private names each text names, for the texts that name one.
+
+    Every run of up to MAX_WORDS words has to be hashed, so pyarrow makes the runs of the
+    ASCII texts (where NFC changes nothing, casefold is lower case and a word is
+    [A-Za-z0-9_]+) and each distinct run is hashed once; only a text with a listed run, or
+    with other characters, is read word by word by private_names_in.
+    """
+    ascii_texts = pc.string_is_ascii(distinct)
+    others = pc.filter(distinct, pc.invert(ascii_texts)).to_pylist()
+    suspects = set(others)
+    listed = {bytes.fromhex(d) for d in digests}
+    plain = pc.filter(distinct, ascii_texts)
+    for start in range(0, len(plain), _CHUNK):
+        chunk = plain.slice(start, _CHUNK)
+        runs, parents = _runs(chunk)
+        hashed = pc.unique(runs).cast(pa.binary()).to_pylist()
+        found = [run for run in hashed if hashlib.sha256(run).digest() in listed]
+        if found:
+            hit = pc.is_in(runs, value_set=pa.array(found, pa.binary()).cast(pa.string()))
+            rows = pc.unique(pc.filter(parents, hit))
+            suspects.update(pc.take(chunk, rows).to_pylist())
+    return {text: found for text in sorted(suspects) if (found := tuple(private_names_in(text, digests)))}
+
+
+def _runs(texts: pa.Array) -> tuple[pa.Array, pa.Array]:
+    """Every run of 1 to MAX_WORDS consecutive words of each (ASCII) text, lower case, and the text's index."""
+    lists = pc.split_pattern_regex(pc.ascii_lower(texts), r"[^a-z0-9_]+")
+    tokens, parents = pc.list_flatten(lists), pc.list_parent_indices(lists)
+    words_only = pc.greater(pc.binary_length(tokens), 0)
+    tokens, parents = pc.filter(tokens, words_only), pc.filter(parents, words_only)
+    count = len(tokens)
+    runs, owners, run = [tokens], [parents], tokens
+    for more in range(1, MAX_WORDS):
+        if count <= more:
+            break
+        run = pc.binary_join_element_wise(run.slice(0, count - more), tokens.slice(more), " ")
+        same = pc.equal(parents.slice(0, count - more), parents.slice(more))
+        runs.append(pc.filter(run, same))
+        owners.append(pc.filter(parents.slice(0, count - more), same))
+    return pa.concat_arrays(runs), pa.concat_arrays(owners)
 
 
 def _texts(column: pa.Array) -> tuple[pa.Array | None, pa.Array | None]:
