@@ -155,9 +155,9 @@ def _named(distinct: pa.Array, digests: frozenset[str]) -> dict[str, tuple[str, 
         chunk = plain.slice(start, _CHUNK)
         runs, parents = _runs(chunk)
         hashed = pc.unique(runs).cast(pa.binary()).to_pylist()
-        found = [run for run in hashed if hashlib.sha256(run).digest() in listed]
-        if found:
-            hit = pc.is_in(runs, value_set=pa.array(found, pa.binary()).cast(pa.string()))
+        listed_runs = [run for run in hashed if hashlib.sha256(run).digest() in listed]
+        if listed_runs:
+            hit = pc.is_in(runs, value_set=pa.array(listed_runs, pa.binary()).cast(pa.string()))
             rows = pc.unique(pc.filter(parents, hit))
             suspects.update(pc.take(chunk, rows).to_pylist())
     return {text: found for text in sorted(suspects) if (found := tuple(private_names_in(text, digests)))}
