@@ -82,11 +82,12 @@ class Facts:
 
     def settled(self, name: str, index: int) -> bool:
         """Whether the row's id, and so the evidence citing it, is known."""
+        if name in self.open_resources:
+            return False
         row = self.rows[name][index]
-        return (
-            self.known(name, index, self.keys.get(name) or key_field(self.package.view(name)))
-            and name not in self.open_resources
-            and (name, self.row_id(name, row)) not in self.unsure
+        key = self.keys.get(name) or key_field(self.package.view(name))
+        return self.known(name, index, key) and (
+            not self.unsure or (name, self.row_id(name, row)) not in self.unsure
         )
 
     def referred(self, name: str, value: Any) -> tuple[int, dict[str, Any]] | None:
