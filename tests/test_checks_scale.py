@@ -7,8 +7,11 @@ import csv
 import sys
 from pathlib import Path
 
+import pyarrow as pa
 import pytest
 
+from faceledger.checks import privacy
+from faceledger.checks.privacy import name_digest, private_names_in
 from faceledger.core.findings import errors
 from faceledger.core.schema import read_json
 from faceledger.ingest import tables
@@ -99,3 +102,23 @@ def test_the_column_reader_takes_only_files_it_reads_alike(repo: Path, cell: str
     assert sorted(map(str, fast[1])) == sorted(map(str, slow[1]))
     if fast[0] is not None:
         assert fast[0].data.equals(slow[0].data) and fast[0].lines == slow[0].lines
+
+
+def test_the_privacy_scan_finds_what_the_word_by_word_scan_finds():
+    digests = frozenset(name_digest(n) for n in ("Jane Roe", "Zoë Smith", "Bob"))
+    texts = [
+        "org-jane-roe-n5",  # in an id
+        "JANE  ROE said",
+        "Zoë Smith was there",  # not ASCII: read word by word
+        "zoe smith",
+        "bob",
+        "Bobby",
+        "one two three four five six bob",
+        "a b c d e jane roe",
+        "Jane Roe’s car",
+        "jane_roe",  # one word
+        "nobody here",
+    ]
+    expected = {t: tuple(private_names_in(t, digests)) for t in texts if private_names_in(t, digests)}
+    assert privacy._named(pa.array(texts), digests) == expected
+    assert set(expected) == set(texts) - {"zoe smith", "Bobby", "jane_roe", "nobody here"}

@@ -72,8 +72,8 @@ def read_strings(content: str, header: list[str]) -> Lines | None:
     table = table.combine_chunks()
     if table.num_rows == 0:
         return Lines(table, True)
-    raw = pc.split_pattern(pa.array([content[content.index("\n") + 1 : -1]]), "\n").flatten()
-    if len(raw) != table.num_rows:
+    raw = _lines(data)
+    if raw is None or len(raw) != table.num_rows:
         return None
     rendered = pc.binary_join_element_wise(*(_render(table.column(n)) for n in header), ",")
     differ = pc.invert(pc.equal(raw, rendered))
@@ -88,9 +88,29 @@ def read_strings(content: str, header: list[str]) -> Lines | None:
     return Lines(table, not odd)
 
 
-def _render(column: pa.ChunkedArray) -> pa.Array:
+def _lines(data: bytes) -> pa.Array | None:
+    """Each line after the header as written: pyarrow reads them as one column, with no quoting."""
+    try:
+        table = pacsv.read_csv(
+            io.BytesIO(data),
+            read_options=pacsv.ReadOptions(column_names=["line"], skip_rows=1, block_size=1 << 24),
+            # A unit separator is a hidden character (reported); a line holding one takes the slow path.
+            parse_options=pacsv.ParseOptions(delimiter="\x1f", quote_char=False, ignore_empty_lines=False),
+            convert_options=pacsv.ConvertOptions(
+                column_types={"line": pa.string()}, strings_can_be_null=False, quoted_strings_can_be_null=False
+            ),
+        )
+    except (pa.ArrowInvalid, pa.ArrowTypeError):
+        return None
+    return table.column("line").combine_chunks()
+
+
+def _render(column: pa.Array) -> pa.Array:
+    special = pc.match_substring_regex(column, _SPECIAL)
+    if not pc.any(special).as_py():
+        return column
     quoted = pc.binary_join_element_wise('"', pc.replace_substring(column, '"', '""'), '"', "")
-    return pc.if_else(pc.match_substring_regex(column, _SPECIAL), quoted, column)
+    return pc.if_else(special, quoted, column)
 
 
 @dataclass
