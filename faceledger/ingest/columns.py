@@ -97,7 +97,9 @@ def _lines(data: bytes) -> pa.Array | None:
             # A unit separator is a hidden character (reported); a line holding one takes the slow path.
             parse_options=pacsv.ParseOptions(delimiter="\x1f", quote_char=False, ignore_empty_lines=False),
             convert_options=pacsv.ConvertOptions(
-                column_types={"line": pa.string()}, strings_can_be_null=False, quoted_strings_can_be_null=False
+                column_types={"line": pa.string()},
+                strings_can_be_null=False,
+                quoted_strings_can_be_null=False,
             ),
         )
     except (pa.ArrowInvalid, pa.ArrowTypeError):
