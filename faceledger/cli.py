@@ -158,13 +158,20 @@ def validate_command(
     output: FormatOption = OutputFormat.text,
     jobs: JobsOption = None,
     cache: CacheOption = True,
+    frictionless: Annotated[
+        bool,
+        typer.Option(
+            "--frictionless",
+            help="Also run frictionless, the standard's reference validator, over the package (slower; CI does).",
+        ),
+    ] = False,
 ) -> None:
     """Check seeds, schemas, keys, curated facts and the descriptor; print findings."""
     from .ingest.settings import configured
     from .validate import validate
 
     with configured(jobs, cache):
-        findings = validate(root.resolve(), track=_track)
+        findings = validate(root.resolve(), track=_track, frictionless=frictionless)
     code = report(findings, output)
     if code == 0:
         typer.echo("valid", err=True)

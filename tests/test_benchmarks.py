@@ -21,6 +21,8 @@ SMALL_RUNS = {
     "facts_checks.py": ["1", "--runs", "1"],
     "bench_ingest.py": ["--documents", "300", "--runs", "1", "--one-core"],
     "part_sizes.py": ["--seeds", "50"],
+    "facts_package.py": ["generated", "--rows", "500", "--errors", "12"],
+    "bench_validate.py": ["--rows", "2000", "--runs", "1"],
 }
 
 

@@ -412,7 +412,7 @@ def test_schema_frictionless_refuses_is_a_finding(repo: Path) -> None:
     old = '"delimiter": "|",'
     assert text.count(old) == 1
     path.write_text(text.replace(old, old + ' "constraints": {"pattern": "[a-z_]+"},'), encoding="utf-8")
-    result = cli("validate", "--root", str(repo), "--format", "json")
+    result = cli("validate", "--frictionless", "--root", str(repo), "--format", "json")
     assert result.exit_code == 1, result.output
     assert_finding(
         json.loads(result.stdout), "frictionless-schema-error", "datapackage.json", None, says="pattern"

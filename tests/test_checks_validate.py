@@ -75,7 +75,7 @@ def test_broken_descriptor_json_names_the_line(repo: Path):
 def test_frictionless_catches_a_descriptor_our_reader_accepts(repo: Path):
     # A non-v2 licence entry: our code does not read licences, the standard does.
     edit_json(repo / "datapackage.json", lambda d: d.update(licenses=[{"title": 5}]))
-    result = validate(repo)
+    result = validate(repo, "--frictionless")
     assert result.exit_code == 1
     assert "error frictionless-" in result.output
 

@@ -110,7 +110,7 @@ def test_a_stale_generated_file_is_a_warning_and_frictionless_reads_it_as_the_bu
     stale = repo / "dataset" / "documents" / "6b.csv"
     stale.write_bytes(b"not,the,header\r\n1,2\r\n")  # frictionless would refuse this file as it is
     before = files(repo)
-    result = cli("validate", "--root", str(repo))
+    result = cli("validate", "--frictionless", "--root", str(repo))
     assert result.exit_code == 0, result.output
     assert "dataset/documents/6b.csv: warning stale" in result.output
     assert "`faceledger build` refreshes it" in result.output
@@ -125,7 +125,7 @@ def test_a_stale_generated_file_is_a_warning_and_frictionless_reads_it_as_the_bu
 def test_frictionless_still_checks_the_planned_package_when_a_file_is_stale(repo: Path):
     (repo / "dataset" / "documents" / "6b.csv").write_bytes(b"")
     edit_descriptor(repo, lambda d: d.update(licenses=[{"title": 5}]))  # our reader ignores licences
-    result = cli("validate", "--root", str(repo))
+    result = cli("validate", "--frictionless", "--root", str(repo))
     assert result.exit_code == 1
     assert "dataset/documents/6b.csv: warning stale" in result.output
     assert "datapackage.json: error frictionless-package-error" in result.output

@@ -99,7 +99,7 @@ def test_a_blank_line_fails_frictionless_and_fmt_removes_it(repo: Path):
     committed = path.read_bytes()
     header, rest = committed.split(b"\n", 1)
     path.write_bytes(header + b"\n\n" + rest)
-    result = cli("validate", "--root", str(repo))
+    result = cli("validate", "--frictionless", "--root", str(repo))
     assert result.exit_code == 1
     assert "dataset/systems.csv:2: error frictionless-blank-row" in result.output
     assert "blank lines (line 2)" in result.output

@@ -87,7 +87,7 @@ def test_pull_requests_run_the_documented_commands_in_order():
     workflow = load("validate.yml")
     assert "pull_request" in triggers(workflow)
     assert [line.removesuffix(ANNOTATED) for line in commands(workflow)] == documented()
-    assert "faceledger validate" + ANNOTATED in commands(workflow)
+    assert "faceledger validate --frictionless" + ANNOTATED in commands(workflow)
     checkout = workflow["jobs"]["validate"]["steps"][0]
     assert checkout["uses"].startswith("actions/checkout@") and checkout["with"]["fetch-depth"] == 0  # tags
 

@@ -13,8 +13,11 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+import pyarrow as pa
+import pyarrow.compute as pc
+
 from ..core.findings import Finding
-from ..core.schema import Schema, free_text
+from ..core.schema import free_text
 from ..ingest import text
 from .facts import EVIDENCE, FACTS, Facts
 
@@ -139,22 +142,30 @@ def read_reviewed(root: Path) -> frozenset[str]:
 
 
 def cell_problems(facts: Facts) -> list[Finding]:
-    """Every curated text cell free of hidden characters and formulas; person-like organization names."""
+    """Every curated text cell free of hidden characters and formulas; person-like organization names.
+
+    pyarrow.compute picks the cells that may hold either (a regex over each column);
+    only those are examined one by one, with the words the findings give.
+    """
     findings = []
     for name in (*FACTS, EVIDENCE):
         table = facts.package.tables[name]
-        specs = {spec.name: spec for spec in Schema.from_dict(facts.package.schemas[name], name).fields}
-        for index, row in enumerate(facts.rows[name]):
-            for column, value in row.items():
-                cells = [t for t in (value if isinstance(value, list) else [value]) if isinstance(t, str)]
-                free = column in specs and free_text(specs[column])
-                for cell in cells:
-                    findings += _cell_problems(cell, table.path, table.line(index), column, free)
+        specs = {spec.name: spec for spec in facts.package.view(name).fields}
+        for column in table.data.column_names:
+            free = column in specs and free_text(specs[column])
+            for index, cell in _suspects(table.data.column(column).combine_chunks(), free):
+                findings += _cell_problems(cell, table.path, table.line(index), column, free)
     reviewed = read_reviewed(facts.package.root)
     table = facts.package.tables["organizations"]
-    for index, row in enumerate(facts.rows["organizations"]):
-        org, org_name = row.get("organization_id"), row.get("name")
-        if isinstance(org_name, str) and person_like(org_name) and org not in reviewed:
+    names = table.data.column("name").combine_chunks()
+    persons = [n for n in pc.unique(names).drop_null().to_pylist() if person_like(n)]
+    chosen = pc.indices_nonzero(
+        pc.fill_null(pc.is_in(names, value_set=pa.array(persons, pa.string())), False)
+    )
+    ids = table.data.column("organization_id")
+    for index in chosen.to_pylist():
+        org, org_name = ids[index].as_py(), names[index].as_py()
+        if org not in reviewed:
             findings.append(
                 Finding(
                     table.path,
@@ -167,6 +178,36 @@ def cell_problems(facts: Facts) -> list[Finding]:
                 )
             )
     return findings
+
+
+def _hidden_class() -> str:
+    """A regex class of every character text.hidden names (all below U+10000)."""
+    candidates = [
+        *range(0x20),
+        *range(0x7F, 0xA0),
+        *map(ord, text.BIDI_CONTROLS | text.ZERO_WIDTH | text.LINE_SEPARATORS),
+    ]
+    return "[" + "".join(f"\\x{{{c:X}}}" for c in sorted(candidates) if text.hidden_kind(chr(c))) + "]"
+
+
+_HIDDEN = _hidden_class()
+_FORMULA = "^[" + "".join(f"\\x{{{ord(c):X}}}" for c in text.FORMULA_STARTS) + "]"
+
+
+def _suspects(column: pa.Array, free: bool) -> list[tuple[int, str]]:
+    """(row, cell) for each text cell (or list item) of `column` that may hold a hidden character or a formula."""
+    if pa.types.is_list(column.type) and pa.types.is_string(column.type.value_type):
+        cells, rows = pc.list_flatten(column), pc.list_parent_indices(column)
+    elif pa.types.is_string(column.type):
+        cells, rows = column, None
+    else:
+        return []
+    mask = pc.match_substring_regex(cells, _HIDDEN)
+    if free:
+        mask = pc.or_(mask, pc.match_substring_regex(cells, _FORMULA))
+    chosen = pc.indices_nonzero(pc.fill_null(mask, False))
+    where = chosen if rows is None else pc.take(rows, chosen)
+    return list(zip(where.to_pylist(), pc.take(cells, chosen).to_pylist(), strict=True))
 
 
 def _cell_problems(cell: str, path: str, line: int | None, column: str, free: bool) -> list[Finding]:

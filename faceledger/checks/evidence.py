@@ -33,11 +33,16 @@ def citation_problems(facts: Facts) -> list[Finding]:
     # Documents are long and cited many times: normalize each once.
     texts = {doc: ev.normalize(text) for doc, text in package.texts.items()}
     hints = Hints(package, texts)
+    fields_of = {name: set(package.view(name).field_names) for name in pointers}
+    pointing = list(pointers.items())
+    # Whether a quote occurs in its document, asked once per distinct pair.
+    found: dict[tuple[str, str], bool] = {}
     findings = []
     for index, row in enumerate(facts.rows[EVIDENCE]):
         line = table.line(index)
-        chosen = [name for name, column in pointers.items() if row[column] is not None]
-        if len(chosen) != 1 and table.known(index, *pointers.values()):
+        bad = table.unknown.get(index)
+        chosen = [name for name, column in pointing if row[column] is not None]
+        if len(chosen) != 1 and (bad is None or bad.isdisjoint(pointers.values())):
             columns = ", ".join(pointers.values())
             findings.append(
                 Finding(
@@ -48,7 +53,7 @@ def citation_problems(facts: Facts) -> list[Finding]:
                 )
             )
         for name in chosen:
-            known = set(package.view(name).field_names)
+            known = fields_of[name]
             for unknown in [f for f in row["fields"] or [] if f not in known]:
                 findings.append(
                     Finding(
@@ -60,10 +65,12 @@ def citation_problems(facts: Facts) -> list[Finding]:
                     )
                 )
         text = texts.get(row["document_id"])
-        if text is None or not table.known(index, "quote"):
+        if text is None or (bad is not None and "quote" in bad):
             continue
-        quote = ev.normalize(row["quote"])
-        if quote not in text:
+        pair = (row["document_id"], row["quote"])
+        if pair not in found:
+            found[pair] = ev.normalize(row["quote"]) in text
+        if not found[pair]:
             # Only a failing quote is explained: the hints are the slow part.
             hint = hints.explain(row["quote"], row["document_id"])
             findings.append(
@@ -82,27 +89,35 @@ def support_problems(facts: Facts) -> list[Finding]:
     """Each fact has a quote; each value a field's rule covers is stated by the quotes cited for it."""
     findings = []
     for name in FACTS:
-        rules = [(spec.name, spec.get(RULE)) for spec in facts.package.view(name).fields if spec.get(RULE)]
+        rules = [
+            (spec.name, rule, _reads(facts, name, spec.name, rule))
+            for spec in facts.package.view(name).fields
+            if (rule := spec.get(RULE))
+        ]
+        table = facts.package.tables[name]
         for index, row in enumerate(facts.rows[name]):
-            path, line = facts.where(name, index)
             if not facts.settled(name, index):
                 continue
-            if not facts.cited(name, row):
+            path, line = table.path, table.line(index)
+            cited = facts.cited(name, row)
+            if not cited:
                 findings.append(
                     Finding(path, line, "no-evidence", f"no evidence row cites {facts.row_id(name, row)}")
                 )
                 continue
-            for field_name, rule in rules:
+            # Most rows have no reported cell: one look-up says so for every rule.
+            bad = table.unknown.get(index)
+            for field_name, rule, reads in rules:
                 value = row[field_name]
-                if not facts.known(name, index, *_reads(facts, name, field_name, rule)):
+                if bad is not None and not bad.isdisjoint(reads):
                     continue
                 if value is None or any(row.get(k) == v for k, v in rule.get("unless", {}).items()):
                     continue
                 for message in _unsupported(facts, name, row, field_name, rule):
                     findings.append(Finding(path, line, "unsupported-value", message, field=field_name))
-            for citation in facts.cited(name, row):
+            for citation in cited:
                 empties = [f for f in citation.fields if f in row and row[f] is None]
-                for empty in [f for f in empties if facts.known(name, index, f)]:
+                for empty in [f for f in empties if bad is None or f not in bad]:
                     findings.append(
                         Finding(
                             path,

@@ -4,11 +4,18 @@ from __future__ import annotations
 
 from typing import Any
 
+import pyarrow as pa
+import pyarrow.compute as pc
+
 from ..core.findings import Finding
 from ..core.package import Package, Table
 from ..core.schema import Schema
-from ..core.suggest import did_you_mean
+from ..core.suggest import Choices
 from ..core.tombstones import TOMBSTONES, RedirectCycle, resolve
+
+# Dangling references of one foreign key given a "did you mean": each costs a fuzzy search of
+# every key of the target, and past a hundred the hint says nothing the first ones did not.
+HINTED = 100
 
 
 def foreign_key_problems(package: Package) -> list[Finding]:
@@ -16,48 +23,82 @@ def foreign_key_problems(package: Package) -> list[Finding]:
     for name in package.schemas:
         table = package.tables[name]
         for fk in package.view(name).foreign_keys:
-            source, target_name, target_fields = fk.fields, fk.resource, fk.reference_fields
-            target = package.tables[target_name]
-            rows = list(zip(*(target.data.column(f).to_pylist() for f in target_fields), strict=True))
-            known = set(rows)
-            # A row whose key cells are unknown may be the one a value refers to: None matches anything.
-            unsure = [
-                tuple(v if target.known(i, f) else None for v, f in zip(row, target_fields, strict=True))
-                for i, row in enumerate(rows)
-                if not target.known(i, *target_fields)
-            ]
-            values = zip(*(table.data.column(f).to_pylist() for f in source), strict=True)
-            for index, value in enumerate(values):
-                if any(v is None for v in value) or value in known or _matches(value, unsure):
-                    continue
-                renamed = _renamed(package, target_name, value) if len(value) == 1 else None
-                if renamed is not None:
-                    findings.append(
-                        Finding(table.path, table.line(index), "renamed-id", renamed, field=",".join(source))
-                    )
-                    continue
-                findings.append(
-                    Finding(
-                        table.path,
-                        table.line(index),
-                        "foreign-key",
-                        f"{', '.join(map(str, value))} is not {_an(','.join(target_fields))} in {target_name}"
-                        + _nearest(value, known),
-                        field=",".join(source),
-                    )
-                )
+            target = package.tables[fk.resource]
+            if len(fk.fields) == 1:
+                dangling = _dangling(table, fk.fields[0], target, fk.reference_fields[0])
+            else:
+                dangling = _dangling_rows(table, fk.fields, target, fk.reference_fields)
+            choices = _Choices(target, fk.reference_fields)
+            for hinted, (index, value) in enumerate(dangling):
+                findings.append(_dangling_finding(package, table, fk, index, value, choices, hinted < HINTED))
     return findings
+
+
+def _dangling(table: Table, column: str, target: Table, key: str) -> list[tuple[int, tuple[Any, ...]]]:
+    """(row, value) of each cell of `column` that is no `key` of `target`, found by pyarrow."""
+    # A target row whose key is unknown may be the one any value refers to: nothing dangles.
+    if target.unsure(key):
+        return []
+    values = table.data.column(column)
+    known = target.data.column(key).combine_chunks()
+    missing = pc.and_(pc.is_valid(values), pc.invert(pc.is_in(values, value_set=known)))
+    chosen = pc.indices_nonzero(pc.fill_null(missing, False))
+    return [(i, (v,)) for i, v in zip(chosen.to_pylist(), pc.take(values, chosen).to_pylist(), strict=True)]
+
+
+def _dangling_rows(
+    table: Table, source: tuple[str, ...], target: Table, target_fields: tuple[str, ...]
+) -> list[tuple[int, tuple[Any, ...]]]:
+    rows = list(zip(*(target.data.column(f).to_pylist() for f in target_fields), strict=True))
+    known = set(rows)
+    # A row whose key cells are unknown may be the one a value refers to: None matches anything.
+    unsure = [
+        tuple(v if target.known(i, f) else None for v, f in zip(row, target_fields, strict=True))
+        for i, row in enumerate(rows)
+        if not target.known(i, *target_fields)
+    ]
+    values = zip(*(table.data.column(f).to_pylist() for f in source), strict=True)
+    return [
+        (index, value)
+        for index, value in enumerate(values)
+        if not (any(v is None for v in value) or value in known or _matches(value, unsure))
+    ]
+
+
+class _Choices:
+    """A target's text keys, processed for rapidfuzz once however many values are told the nearest."""
+
+    def __init__(self, target: Table, fields: tuple[str, ...]):
+        self.target, self.fields = target, fields
+        self._known: Choices | None = None
+
+    def nearest(self, value: str) -> str:
+        if self._known is None:
+            column = self.target.data.column(self.fields[0])
+            self._known = Choices(k for k in pc.unique(column).drop_null().to_pylist() if isinstance(k, str))
+        match = self._known.nearest(value)
+        return "" if match is None else f"; did you mean {match}?"
+
+
+def _dangling_finding(
+    package: Package, table: Table, fk: Any, index: int, value: tuple[Any, ...], choices: _Choices, hint: bool
+) -> Finding:
+    source, target_name, target_fields = fk.fields, fk.resource, fk.reference_fields
+    renamed = _renamed(package, target_name, value) if len(value) == 1 else None
+    if renamed is not None:
+        return Finding(table.path, table.line(index), "renamed-id", renamed, field=",".join(source))
+    nearest = choices.nearest(value[0]) if hint and len(value) == 1 and isinstance(value[0], str) else ""
+    return Finding(
+        table.path,
+        table.line(index),
+        "foreign-key",
+        f"{', '.join(map(str, value))} is not {_an(','.join(target_fields))} in {target_name}" + nearest,
+        field=",".join(source),
+    )
 
 
 def _an(noun: str) -> str:
     return ("an " if noun[:1] in "aeiou" else "a ") + noun
-
-
-def _nearest(value: tuple[Any, ...], known: set[tuple[Any, ...]]) -> str:
-    """A "did you mean" for a one-field key that is text, from the target's key values."""
-    if len(value) != 1 or not isinstance(value[0], str):
-        return ""
-    return did_you_mean(value[0], (k[0] for k in known if isinstance(k[0], str)))
 
 
 def _renamed(package: Package, resource: str, value: tuple[Any, ...]) -> str | None:
@@ -89,8 +130,15 @@ def unique_problems(table: Table, schema: Schema) -> list[Finding]:
     findings = []
     for key in schema.unique_keys():
         first: dict[tuple[Any, ...], int] = {}
-        columns = [table.data.column(k).to_pylist() for k in key]
-        for index, value in enumerate(zip(*columns, strict=True)):
+        rows = _repeated(table, key)
+        columns = [
+            table.data.column(k).to_pylist()
+            if rows is None
+            else pc.take(table.data.column(k), rows).to_pylist()
+            for k in key
+        ]
+        indices = range(table.data.num_rows) if rows is None else rows.to_pylist()
+        for index, value in zip(indices, zip(*columns, strict=True), strict=True):
             if any(v is None for v in value):
                 continue
             if value in first:
@@ -107,3 +155,13 @@ def unique_problems(table: Table, schema: Schema) -> list[Finding]:
             else:
                 first[value] = index
     return findings
+
+
+def _repeated(table: Table, key: tuple[str, ...]) -> pa.Array | None:
+    """The rows whose one-field key value occurs more than once (pyarrow counts them); None for a longer key."""
+    if len(key) != 1:
+        return None
+    values = table.data.column(key[0])
+    counts = pa.table({"value": values}).group_by("value").aggregate([("value", "count")])
+    repeated = pc.filter(counts.column("value"), pc.greater(counts.column("value_count"), 1))
+    return pc.indices_nonzero(pc.fill_null(pc.is_in(values, value_set=repeated), False))

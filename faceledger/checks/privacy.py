@@ -15,6 +15,9 @@ import unicodedata
 from functools import lru_cache
 from pathlib import Path
 
+import pyarrow as pa
+import pyarrow.compute as pc
+
 from ..core.findings import Finding
 from ..core.limits import PRIVATE_NAMES_BYTES
 from ..core.safe_read import UnsafeFile, read_bytes
@@ -76,8 +79,6 @@ def private_names_in(text: str, digests: frozenset[str]) -> list[str]:
     return list(_private_runs(text, digests)) if digests else []
 
 
-# Curated cells repeat (document ids, kinds, codes, a quote cited for several facts).
-@lru_cache(maxsize=1 << 14)
 def _private_runs(text: str, digests: frozenset[str]) -> tuple[str, ...]:
     found = []
     tokens = words(text)
@@ -91,22 +92,99 @@ def _private_runs(text: str, digests: frozenset[str]) -> tuple[str, ...]:
 
 
 def privacy_problems(facts: Facts, digests: frozenset[str]) -> list[Finding]:
-    """No cell of a curated fact or quote names a listed private person."""
+    """No cell of a curated fact or quote names a listed private person.
+
+    Curated cells repeat (an id in every row that refers to it, a quote cited for several
+    facts): each distinct text is scanned once, and pyarrow finds the cells that hold it.
+    """
+    if not digests:
+        return []
+    columns = [
+        (name, column, *_texts(facts.package.tables[name].data.column(column).combine_chunks()))
+        for name in (*FACTS, EVIDENCE)
+        for column in facts.package.tables[name].data.column_names
+    ]
+    texts = [cells for *_, cells, _ in columns if cells is not None]
+    if not texts:
+        return []
+    named = _named(pc.unique(pa.chunked_array(texts, pa.string())).drop_null(), digests)
+    if not named:
+        return []
+    listed = pa.array(list(named), pa.string())
     findings = []
-    for name in (*FACTS, EVIDENCE):
+    for name, column, cells, rows in columns:
+        if cells is None:
+            continue
         table = facts.package.tables[name]
-        for index, row in enumerate(facts.rows[name]):
-            for column, value in row.items():
-                texts = [t for t in (value if isinstance(value, list) else [value]) if isinstance(t, str)]
-                found = sorted({n for t in texts for n in private_names_in(t, digests)})
-                if found:
-                    findings.append(
-                        Finding(
-                            table.path,
-                            table.line(index),
-                            "private-person",
-                            f"names a private person listed in {PRIVATE_NAMES} ({', '.join(map(repr, found))}): keep people out of the data and quote a passage that does not name them",
-                            field=column,
-                        )
-                    )
+        chosen = pc.indices_nonzero(pc.fill_null(pc.is_in(cells, value_set=listed), False))
+        where = chosen if rows is None else pc.take(rows, chosen)
+        named_in: dict[int, set[str]] = {}
+        for index, text in zip(where.to_pylist(), pc.take(cells, chosen).to_pylist(), strict=True):
+            named_in.setdefault(index, set()).update(named[text])
+        for index, names in named_in.items():
+            findings.append(
+                Finding(
+                    table.path,
+                    table.line(index),
+                    "private-person",
+                    f"names a private person listed in {PRIVATE_NAMES} ({', '.join(map(repr, sorted(names)))}): keep people out of the data and quote a passage that does not name them",
+                    field=column,
+                )
+            )
     return findings
+
+
+# Distinct texts whose runs of words are made at once: bounds the memory the runs take.
+_CHUNK = 1 << 17
+
+
+def _named(distinct: pa.Array, digests: frozenset[str]) -> dict[str, tuple[str, ...]]:
+    """The private names each text names, for the texts that name one.
+
+    Every run of up to MAX_WORDS words has to be hashed, so pyarrow makes the runs of the
+    ASCII texts (where NFC changes nothing, casefold is lower case and a word is
+    [A-Za-z0-9_]+) and each distinct run is hashed once; only a text with a listed run, or
+    with other characters, is read word by word by private_names_in.
+    """
+    ascii_texts = pc.string_is_ascii(distinct)
+    others = pc.filter(distinct, pc.invert(ascii_texts)).to_pylist()
+    suspects = set(others)
+    listed = {bytes.fromhex(d) for d in digests}
+    plain = pc.filter(distinct, ascii_texts)
+    for start in range(0, len(plain), _CHUNK):
+        chunk = plain.slice(start, _CHUNK)
+        runs, parents = _runs(chunk)
+        hashed = pc.unique(runs).cast(pa.binary()).to_pylist()
+        listed_runs = [run for run in hashed if hashlib.sha256(run).digest() in listed]
+        if listed_runs:
+            hit = pc.is_in(runs, value_set=pa.array(listed_runs, pa.binary()).cast(pa.string()))
+            rows = pc.unique(pc.filter(parents, hit))
+            suspects.update(pc.take(chunk, rows).to_pylist())
+    return {text: found for text in sorted(suspects) if (found := tuple(private_names_in(text, digests)))}
+
+
+def _runs(texts: pa.Array) -> tuple[pa.Array, pa.Array]:
+    """Every run of 1 to MAX_WORDS consecutive words of each (ASCII) text, lower case, and the text's index."""
+    lists = pc.split_pattern_regex(pc.ascii_lower(texts), r"[^a-z0-9_]+")
+    tokens, parents = pc.list_flatten(lists), pc.list_parent_indices(lists)
+    words_only = pc.greater(pc.binary_length(tokens), 0)
+    tokens, parents = pc.filter(tokens, words_only), pc.filter(parents, words_only)
+    count = len(tokens)
+    runs, owners, run = [tokens], [parents], tokens
+    for more in range(1, MAX_WORDS):
+        if count <= more:
+            break
+        run = pc.binary_join_element_wise(run.slice(0, count - more), tokens.slice(more), " ")
+        same = pc.equal(parents.slice(0, count - more), parents.slice(more))
+        runs.append(pc.filter(run, same))
+        owners.append(pc.filter(parents.slice(0, count - more), same))
+    return pa.concat_arrays(runs), pa.concat_arrays(owners)
+
+
+def _texts(column: pa.Array) -> tuple[pa.Array | None, pa.Array | None]:
+    """A column's text cells (a list column's items) and, for a list, the row of each item."""
+    if pa.types.is_list(column.type) and pa.types.is_string(column.type.value_type):
+        return pc.list_flatten(column), pc.list_parent_indices(column)
+    if pa.types.is_string(column.type):
+        return column, None
+    return None, None

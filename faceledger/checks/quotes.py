@@ -13,12 +13,14 @@ import re
 import unicodedata
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
-from functools import cache
+from functools import cache, lru_cache
 
 _QUOTE_MARKS = str.maketrans({"‘": "'", "’": "'", "‚": "'", "‛": "'", "“": '"', "”": '"', "„": '"', "‟": '"'})
 _SPACE = re.compile(r"\s+")
 
 
+# Fact checks compare the same few quotes and names many times over: each is normalized once.
+@lru_cache(maxsize=1 << 16)
 def normalize(text: str) -> str:
     return _SPACE.sub(" ", unicodedata.normalize("NFC", text).translate(_QUOTE_MARKS)).strip()
 
@@ -27,6 +29,7 @@ def occurs_in(quote: str, text: str) -> bool:
     return normalize(quote) in normalize(text)
 
 
+@lru_cache(maxsize=1 << 16)
 def names_in(name: str, text: str) -> bool:
     """Whether `text` mentions `name` as whole words (a trailing possessive 's' allowed).
 
@@ -109,6 +112,11 @@ def _currencies(marker: str) -> frozenset[str] | None | bool:
 
 def money_in(text: str) -> list[Money]:
     """Every money expression written with figures: "$3,750,000", "$3.9 million", "$4.2M", "EUR 5m"."""
+    return list(_money_in(text))
+
+
+@lru_cache(maxsize=1 << 14)
+def _money_in(text: str) -> tuple[Money, ...]:
     text = normalize(text)
     found: list[tuple[int, Money]] = []
     for pattern in _MONEY_PATTERNS:
@@ -128,7 +136,7 @@ def money_in(text: str) -> list[Money]:
                     ),
                 )
             )
-    return [money for _, money in sorted(found, key=lambda f: f[0])]
+    return tuple(money for _, money in sorted(found, key=lambda f: f[0]))
 
 
 # --- dates -----------------------------------------------------------------------------
@@ -237,6 +245,11 @@ def _leap(year: int) -> bool:
 
 def dates_in(text: str) -> list[tuple[str, PartialDate]]:
     """Each date a text states, with its words: "September 5", "5 Sept. 2021", "2021-09", "2021"."""
+    return list(_dates_in(text))
+
+
+@lru_cache(maxsize=1 << 14)
+def _dates_in(text: str) -> tuple[tuple[str, PartialDate], ...]:
     text = normalize(text)
     taken: list[tuple[int, int]] = []
     found: list[tuple[int, str, PartialDate]] = []
@@ -254,4 +267,4 @@ def dates_in(text: str) -> list[tuple[str, PartialDate]]:
             if _impossible(date) is None:
                 taken.append(match.span())
                 found.append((match.start(), match.group(0), date))
-    return [(words, date) for _, words, date in sorted(found, key=lambda f: f[0])]
+    return tuple((words, date) for _, words, date in sorted(found, key=lambda f: f[0]))

@@ -16,15 +16,34 @@ CUTOFF = 80.0
 
 def nearest(value: str, choices: Iterable[str], cutoff: float = CUTOFF) -> str | None:
     """The choice closest to `value`, if one is at least `cutoff` alike and closer than any other."""
-    from rapidfuzz import fuzz, process, utils  # imported by the findings that need it only
+    return Choices(choices).nearest(value, cutoff)
 
-    known = sorted({c for c in choices if c != value})
-    best = process.extract(
-        value, known, scorer=fuzz.ratio, processor=utils.default_process, score_cutoff=cutoff, limit=2
-    )
-    if not best or (len(best) == 2 and best[1][1] == best[0][1]):
-        return None
-    return str(best[0][0])
+
+class Choices:
+    """Known values processed for matching once, for when many values are told their nearest."""
+
+    def __init__(self, choices: Iterable[str]):
+        from rapidfuzz import utils  # imported by the findings that need it only
+
+        self.known = sorted(set(choices))
+        self.processed = [utils.default_process(c) for c in self.known]
+
+    def nearest(self, value: str, cutoff: float = CUTOFF) -> str | None:
+        from rapidfuzz import fuzz, process, utils
+
+        # Three best, as the value itself may be among them and is no suggestion.
+        best = process.extract(
+            utils.default_process(value),
+            self.processed,
+            scorer=fuzz.ratio,
+            processor=None,
+            score_cutoff=cutoff,
+            limit=3,
+        )
+        best = [b for b in best if self.known[b[2]] != value][:2]
+        if not best or (len(best) == 2 and best[1][1] == best[0][1]):
+            return None
+        return self.known[best[0][2]]
 
 
 def did_you_mean(value: str, choices: Iterable[str]) -> str:

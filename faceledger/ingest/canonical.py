@@ -24,6 +24,7 @@ from dataclasses import dataclass, field
 
 from ..core.findings import Finding
 from ..core.package import Table
+from .columns import Lines
 
 BOM = "\ufeff"
 
@@ -121,22 +122,45 @@ def _records(text: str) -> list[_Record] | None:
         consumed = reader.line_num
 
 
+def _sorted(lines: Lines, key: list[str]) -> bool:
+    """Whether the rows are in key order, as text by code point (UTF-8 bytes sort the same)."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    if not key or lines.table.num_rows < 2:
+        return True
+    order = pc.sort_indices(lines.table.select(key), sort_keys=[(k, "ascending") for k in key])
+    return bool(order.equals(pa.array(range(lines.table.num_rows), order.type)))
+
+
 def _quote_all(cells: list[str]) -> str:
     out = io.StringIO(newline="")
     csv.writer(out, lineterminator="\n", quoting=csv.QUOTE_ALL).writerow(cells)
     return out.getvalue()[:-1]
 
 
-def form_problems(table: Table, content: bytes, key: Sequence[str], problems: list[Finding]) -> list[Finding]:
+def form_problems(
+    table: Table, content: bytes, key: Sequence[str], problems: list[Finding], lines: Lines | None = None
+) -> list[Finding]:
     """A warning when a curated file that was read (`table`, with its `problems`) is not in canonical form.
 
     A file with a row that could not be read is not judged (its problem is reported);
     nor is its order while a key cell is reported as bad: the order is that cell's consequence.
+    `lines` is the file's text as columns.py parsed it, when it did: then a file that is
+    canonical is told so without reading it again line by line.
     """
     if any(p.code in ("malformed-row", "malformed-csv") for p in problems):
         return []
     judged = all(cells.isdisjoint(key) for cells in table.unknown.values())
-    form = canonical(content, list(key) if judged else [])
+    order = list(key) if judged else []
+    if (
+        lines is not None
+        and lines.canonical
+        and not content.startswith(BOM.encode())
+        and _sorted(lines, order)
+    ):
+        return []
+    form = canonical(content, order)
     if form is None or not form.differences:
         return []
     message = f"not in canonical form: {'; '.join(form.differences)}; `faceledger fmt` rewrites it"

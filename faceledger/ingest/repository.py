@@ -17,7 +17,7 @@ from ..core.safe_read import UnsafeFile, read_bytes
 from .canonical import form_problems
 from .descriptor import check_schema, read_descriptor, reference_problems
 from .documents import build_documents
-from .tables import read_csv, table_from_rows
+from .tables import read_table, table_from_rows
 
 
 def read_repository(root: Path, track: Track | None = None) -> Package:
@@ -79,10 +79,10 @@ def read_repository(root: Path, track: Track | None = None) -> Package:
         if name in DERIVED:
             package.tables[name] = table_from_rows(name, rows[name], view, location(resource))
         else:
-            table, problems = read_csv(name, root / resource["path"], resource["path"], view, root)
+            table, problems, lines = read_table(name, root / resource["path"], resource["path"], view, root)
             package.findings += problems
             if table is not None:
                 package.tables[name] = table
                 content = read_bytes(root, resource["path"], CSV_BYTES)
-                package.findings += form_problems(table, content, view.primary_key, problems)
+                package.findings += form_problems(table, content, view.primary_key, problems, lines)
     return package

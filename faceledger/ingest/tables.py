@@ -6,6 +6,10 @@ each cell is converted by its field's type and constraints, and each bad cell
 is one finding naming the file line it sits on. Its row is kept, the cell null
 and listed in Table.unknown, so that the checks after reading do not report
 again, as a dangling key or a fact without evidence, what it already reported.
+
+A file pyarrow provably reads as csv.reader does (ingest/columns.py) is typed column
+by column, and only the cells its vectorised tests doubt go through `_convert` below;
+any other file is read cell by cell. Both give the same table, lines and findings.
 """
 
 from __future__ import annotations
@@ -26,6 +30,7 @@ from ..core.safe_read import UnsafeFile, read_bytes
 from ..core.schema import Field, Schema, TableSchema
 from ..core.schema_types import CONSTRAINTS, DEFAULT_FORMAT, FORM
 from ..core.suggest import did_you_mean
+from .columns import Lines, read_strings, typed_column
 
 # Separators spreadsheets save "CSV" with in some locales and formats, by the name a message uses.
 DIALECTS = {";": "semicolons", "\t": "tabs"}
@@ -69,27 +74,35 @@ def read_csv(
     name: str, path: Path, rel: str, schema: Schema | TableSchema, root: Path | None = None
 ) -> tuple[Table | None, list[Finding]]:
     """The CSV at `path` (`rel` inside the repository at `root`; without it, inside its folder)."""
+    table, findings, _ = read_table(name, path, rel, schema, root)
+    return table, findings
+
+
+def read_table(
+    name: str, path: Path, rel: str, schema: Schema | TableSchema, root: Path | None = None
+) -> tuple[Table | None, list[Finding], Lines | None]:
+    """read_csv, with the text pyarrow parsed when it read the file column by column (columns.py)."""
     view = schema if isinstance(schema, Schema) else Schema.from_dict(schema, name)
     try:
         data = read_bytes(root, rel, CSV_BYTES) if root else read_bytes(path.parent, path.name, CSV_BYTES)
         content = data.decode("utf-8-sig")
     except FileNotFoundError:
-        return None, [Finding(rel, None, "missing-file", f"resource {name!r} has no data file")]
+        return None, [Finding(rel, None, "missing-file", f"resource {name!r} has no data file")], None
     except UnsafeFile as exc:
-        return None, [dataclasses.replace(exc.finding, path=rel)]
+        return None, [dataclasses.replace(exc.finding, path=rel)], None
     except OSError as exc:
-        return None, [Finding(rel, None, "unreadable", f"the file cannot be read: {exc.strerror}")]
+        return None, [Finding(rel, None, "unreadable", f"the file cannot be read: {exc.strerror}")], None
     except UnicodeDecodeError as exc:
-        return None, [Finding(rel, None, "not-utf8", f"byte {exc.start} is not valid UTF-8")]
+        return None, [Finding(rel, None, "not-utf8", f"byte {exc.start} is not valid UTF-8")], None
     reader = csv.reader(io.StringIO(content, newline=""), strict=True)
     findings: list[Finding] = []
     expected = view.field_names
     try:
         header = next(reader, None)
     except csv.Error as exc:
-        return None, [Finding(rel, reader.line_num, "malformed-csv", str(exc))]
+        return None, [Finding(rel, reader.line_num, "malformed-csv", str(exc))], None
     if header is None:
-        return None, [Finding(rel, 1, "missing-header", f"expected a header row: {','.join(expected)}")]
+        return None, [Finding(rel, 1, "missing-header", f"expected a header row: {','.join(expected)}")], None
     if header != expected:
         separator = _separator(header, expected)
         if separator:
@@ -97,7 +110,7 @@ def read_csv(
                 f"this file is separated by {DIALECTS[separator]}; FaceLedger CSVs use commas "
                 '(in a spreadsheet, save it as "CSV UTF-8 (comma delimited)")'
             )
-            return None, [Finding(rel, 1, "wrong-separator", message)]
+            return None, [Finding(rel, 1, "wrong-separator", message)], None
         extra = [h for h in header if h not in expected]
         missing = [h for h in expected if h not in header]
         detail = []
@@ -107,16 +120,22 @@ def read_csv(
             detail.append(f"missing column(s) {', '.join(missing)}")
         if not detail:
             detail.append("columns are out of order")
-        return None, [
-            Finding(rel, 1, "header-mismatch", f"{'; '.join(detail)}; expected {','.join(expected)}")
-        ]
+        return (
+            None,
+            [Finding(rel, 1, "header-mismatch", f"{'; '.join(detail)}; expected {','.join(expected)}")],
+            None,
+        )
 
+    lines = read_strings(content, expected)
+    if lines is not None:
+        table, findings = _from_columns(name, rel, view, lines)
+        return table, findings, lines
     specs = view.fields
     parsers = [spec.parser() for spec in specs]
     missing_values = set(view.missing_values)
     every = frozenset(view.field_names)
     rows: list[list[Any]] = []
-    lines: list[int] = []
+    numbers: list[int] = []
     unknown: dict[int, frozenset[str]] = {}
     while True:
         start = reader.line_num + 1
@@ -129,7 +148,7 @@ def read_csv(
             # What follows the break is unread: one row of unknown cells stands for it.
             unknown[len(rows)] = every
             rows.append([None] * len(specs))
-            lines.append(reader.line_num)
+            numbers.append(reader.line_num)
             break
         if not cells:
             continue
@@ -140,7 +159,7 @@ def read_csv(
             # Which cell is which cannot be told, so the row is kept with every cell unknown.
             unknown[len(rows)] = every
             rows.append([None] * len(specs))
-            lines.append(start)
+            numbers.append(start)
             continue
         row, bad = [], []
         for spec, parse, cell in zip(specs, parsers, cells, strict=True):
@@ -152,10 +171,42 @@ def read_csv(
         if bad:
             unknown[len(rows)] = frozenset(bad)
         rows.append(row)
-        lines.append(start)
+        numbers.append(start)
     arrays = {spec.name: [row[i] for row in rows] for i, spec in enumerate(specs)}
     data = pa.Table.from_pydict(arrays, schema=view.arrow_schema())
-    return Table(name, data, rel, lines, unknown), findings
+    return Table(name, data, rel, numbers, unknown), findings, None
+
+
+def _from_columns(name: str, rel: str, view: Schema, lines: Lines) -> tuple[Table, list[Finding]]:
+    """A table typed column by column; each cell the vectorised tests doubt is converted as above."""
+    missing = list(view.missing_values)
+    missing_values = set(missing)
+    findings: list[Finding] = []
+    unknown: dict[int, set[str]] = {}
+    arrays = []
+    for spec in view.fields:
+        cells = lines.table.column(spec.name).combine_chunks()
+        column = typed_column(spec, cells, missing)
+        parse = spec.parser()
+        patch = {}
+        for index in column.doubtful:
+            value, problems = _convert(spec, parse, cells[index].as_py(), missing_values)
+            if problems:
+                findings.append(Finding(rel, index + 2, "bad-value", "; ".join(problems), field=spec.name))
+                unknown.setdefault(index, set()).add(spec.name)
+            elif value is not None:
+                patch[index] = value  # a cell the vectorised tests doubted needlessly
+        values = column.values
+        if patch:
+            every = values.to_pylist()
+            for index, value in patch.items():
+                every[index] = value
+            values = pa.array(every, spec.arrow_type())
+        arrays.append(values)
+    data = pa.Table.from_arrays(arrays, schema=view.arrow_schema())
+    lines_of = list(range(2, data.num_rows + 2))
+    frozen = {index: frozenset(cells) for index, cells in unknown.items()}
+    return Table(name, data, rel, lines_of, frozen), findings
 
 
 def _separator(header: list[str], expected: list[str]) -> str | None:
