@@ -42,24 +42,17 @@ class SeedResult:
         return max(stamps, default=None)
 
 
-def _value(value: Any) -> Any:
-    if isinstance(value, datetime):
-        return {"datetime": value.isoformat()}
-    return value
-
-
-def _unvalue(value: Any) -> Any:
-    if isinstance(value, dict) and "datetime" in value:
-        return datetime.fromisoformat(value["datetime"])
-    return value
-
-
 def _source(source: Source) -> dict[str, Any]:
     plain = {name: getattr(source, name) for name in _PLAIN}
-    values = {key: _value(value) for key, value in source.values.items()}
+    values = dict(source.values)
+    # Datetimes travel as ISO text, their field names listed once rather than each value tagged.
+    stamps = [key for key, value in values.items() if isinstance(value, datetime)]
+    for key in stamps:
+        values[key] = values[key].isoformat()
     return {
         **plain,
         "values": values,
+        "datetimes": stamps,
         "addresses": list(source.addresses),
         "tokens": source.tokens,
         "url_key": source.url_key,
@@ -67,12 +60,14 @@ def _source(source: Source) -> dict[str, Any]:
 
 
 def _unsource(data: dict[str, Any]) -> Source:
-    values = {key: _unvalue(value) for key, value in data["values"].items()}
+    values = data["values"]
+    for key in data["datetimes"]:
+        values[key] = datetime.fromisoformat(values[key])
     source = Source(
         **{name: data[name] for name in _PLAIN}, values=values, addresses=tuple(data["addresses"])
     )
     # Worked out by the process that made the entry, from what the entry holds (merge.Source.tokens).
-    source.__dict__["tokens"] = list(data["tokens"])
+    source.__dict__["tokens"] = data["tokens"]
     source.__dict__["url_key"] = data["url_key"]
     return source
 
