@@ -223,7 +223,7 @@ _SAME_NUMBER = (
 # both read alike, nor a date (digits then '-', text to both).
 _NODE = (
     r"[&*!|>?%@`]|\[(?!\])|\{(?!\})"
-    r"|(?=[-+]?(?:[0-9]|\.[0-9iInN]))(?![-+]?[0-9]+-|" + _SAME_NUMBER + r"(?: *(?:\n|\Z)| +[^ \n:]))"
+    r"|(?=[-+._]*[0-9]|[-+_]*\.[-+._]*[iInN])(?![-+]?[0-9]+-|" + _SAME_NUMBER + r"(?: *(?:\n|\Z)| +[^ \n:]))"
 )
 # A key that is not a string to the strict loader: a number, a boolean, null, empty, [] or {}.
 _KEY = (

@@ -62,8 +62,20 @@ def hidden_kind(char: str) -> str | None:
     return None
 
 
+def _hidden_chars() -> re.Pattern[str]:
+    controls = {chr(code) for code in [*range(0x20), *range(0x7F, 0xA0)]} - set("\t\n")
+    chars = sorted(controls | BIDI_CONTROLS | ZERO_WIDTH | LINE_SEPARATORS)
+    return re.compile("[" + "".join(map(re.escape, chars)) + "]")
+
+
+# Any character hidden_kind names: most text has none, and is passed over at C speed.
+_HIDDEN = _hidden_chars()
+
+
 def hidden(value: str) -> list[str]:
     """Each hidden character in `value`, named with its code point and place: `bidi control U+202E at character 4`."""
+    if not _HIDDEN.search(value):
+        return []
     return [
         f"{kind} U+{ord(char):04X} at character {place}"
         for place, char in enumerate(value, start=1)
