@@ -7,13 +7,13 @@ canonical_url cache sees about as many distinct URLs as a real feed rather than 
 run interleaved, one of each per round, and print the median time per document and its ratio
 to the baseline: PyYAML's CSafeLoader, which python-frontmatter uses by default. "strict only"
 is this checkout with the fast parser switched off. --before times read_seed and the per-seed
-work of another checkout (say the main branch) in a subprocess on the same files.
+work of another checkout (say the main branch) on the same files, in a subprocess that runs
+its cases in the same rounds.
 """
 
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import statistics
 import subprocess
@@ -23,6 +23,7 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
+BASELINE = "yaml.load, CSafeLoader (baseline)"
 DEFAULT_CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpus" / "everyday-ai"
 
 
@@ -73,16 +74,46 @@ def timed(case: Callable[[], None]) -> float:
     return time.perf_counter() - start
 
 
-def worker(folder: Path, documents: int, runs: int) -> None:
-    """Run in another checkout's interpreter: print its medians as JSON."""
+def worker(folder: Path, documents: int) -> None:
+    """Run in another checkout's interpreter: time one case per line read ("read" or "work")."""
     paths = sorted((folder / "seeds").glob("*.md"))[:documents]
     read, work = per_seed_work(folder, paths)
-    read(), work()  # warm-up
-    times: dict[str, list[float]] = {"read_seed": [], "per-seed work": []}
-    for _ in range(runs):
-        times["read_seed"].append(timed(read))
-        times["per-seed work"].append(timed(work))
-    print(json.dumps({name: statistics.median(t) for name, t in times.items()}))
+    cases = {"read": read, "work": work}
+    for line in sys.stdin:
+        print(timed(cases[line.strip()]), flush=True)
+
+
+def in_subprocess(
+    checkout: Path, folder: Path, documents: int
+) -> tuple[dict[str, Callable[[], float]], Callable[[], None]]:
+    """The cases of `checkout`, each timed in one long-lived interpreter that imports it."""
+    proc = subprocess.Popen(
+        [sys.executable, __file__, "--worker", str(folder), "--documents", str(documents)],
+        env={**os.environ, "PYTHONPATH": str(checkout.resolve())},
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+
+    def case(name: str) -> Callable[[], float]:
+        def run() -> float:
+            assert proc.stdin is not None and proc.stdout is not None
+            proc.stdin.write(name + "\n")
+            proc.stdin.flush()
+            return float(proc.stdout.readline())
+
+        return run
+
+    def stop() -> None:
+        assert proc.stdin is not None
+        proc.stdin.close()
+        proc.wait()
+
+    cases = {
+        f"read_seed, before ({checkout})": case("read"),
+        f"per-seed work, before ({checkout})": case("work"),
+    }
+    return cases, stop
 
 
 def main() -> None:
@@ -96,7 +127,7 @@ def main() -> None:
     parser.add_argument("--worker", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.worker:
-        return worker(args.worker, args.documents, args.runs)
+        return worker(args.worker, args.documents)
 
     import yaml
     from frontmatter.default_handlers import YAMLHandler
@@ -121,9 +152,7 @@ def main() -> None:
             return run
 
         cases: dict[str, Callable[[], None]] = {
-            "yaml.load, CSafeLoader (baseline)": lambda: [
-                yaml.load(t, Loader=yaml.CSafeLoader) for t in texts
-            ],
+            BASELINE: lambda: [yaml.load(t, Loader=yaml.CSafeLoader) for t in texts],
             "feedyaml.load, strict (node tree)": lambda: [feedyaml.load(t) for t in texts],
             "feedyaml.load_data (fast path)": lambda: [feedyaml.load_data(t) for t in texts],
             "read_seed, strict only": strict_only(read),
@@ -131,34 +160,32 @@ def main() -> None:
             "per-seed work, strict only": strict_only(work),
             "per-seed work (fast path)": work,
         }
+        subprocess_cases, stop = (
+            in_subprocess(args.before, folder, args.documents) if args.before else ({}, None)
+        )
         for case in cases.values():  # warm-up: imports, page cache
             case()
-        times: dict[str, list[float]] = {name: [] for name in cases}
+        for measured in subprocess_cases.values():
+            measured()
+        times: dict[str, list[float]] = {name: [] for name in [*cases, *subprocess_cases]}
         for _ in range(args.runs):
             for name, case in cases.items():
                 times[name].append(timed(case))
-        before = None
-        if args.before:
-            proc = subprocess.run(
-                [sys.executable, __file__, "--worker", str(folder), "--documents", str(args.documents)]
-                + ["--runs", str(args.runs)],
-                env={**os.environ, "PYTHONPATH": str(args.before.resolve())},
-                capture_output=True,
-                text=True,
-                check=True,
-            )
-            before = json.loads(proc.stdout)
+            for name, measured in subprocess_cases.items():
+                times[name].append(measured())
+        if stop:
+            stop()
         vouched = sum(feedyaml.fast_load(t) is not feedyaml.DECLINED for t in texts)
 
-    medians = {name: statistics.median(t) for name, t in times.items()}
-    if before:
-        medians |= {f"{name}, before ({args.before})": seconds for name, seconds in before.items()}
-    base = medians["yaml.load, CSafeLoader (baseline)"]
+    # Each round's ratio to that round's baseline, then the median: other jobs on the machine
+    # slow whole rounds, and a ratio within a round cancels most of that.
+    base = times[BASELINE]
     print(f"{args.documents:,} documents, {args.runs} runs; the fast path read {vouched:,} of them")
     print("(per-seed work = read_seed + documents._seed_source + related_sources)")
     print(f"{'case':<60} {'us/doc':>9} {'x baseline':>11}")
-    for name, seconds in medians.items():
-        print(f"{name:<60} {seconds / args.documents * 1e6:>9.1f} {seconds / base:>11.2f}")
+    for name, seconds in times.items():
+        ratio = statistics.median(t / b for t, b in zip(seconds, base, strict=True))
+        print(f"{name:<60} {statistics.median(seconds) / args.documents * 1e6:>9.1f} {ratio:>11.2f}")
 
 
 if __name__ == "__main__":
