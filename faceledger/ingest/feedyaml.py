@@ -239,7 +239,7 @@ DECLINED = object()
 
 
 def vouched(text: str) -> bool:
-    """Whether yaml-rs reads `text` as the strict loader would (or fails where it fails)."""
+    """Whether yaml-rs may read `text`: where it then gives data, the strict loader gives the same."""
     text = "\n" + text
     odd = _ASCII_ODD if text.isascii() else _ODD
     return not (
