@@ -10,13 +10,14 @@ from pathlib import Path
 
 import pytest
 
-from .support import REPO
+from .support import CORPUS, CORPUS_REQUIRED, REPO
 
 # Modules the benchmarks import, not benchmarks themselves.
 HELPERS = {"timing.py", "feeds.py", "memory.py"}
 SMALL_RUNS = {
     "bench_build.py": ["--runs", "1"],
     "bench_loader.py": ["--runs", "1"],
+    "bench_parse.py": ["--documents", "200", "--runs", "1", "--corpus", str(CORPUS)],
     "bench_diff.py": ["--documents", "500", "--runs", "1"],
     "facts_checks.py": ["1", "--runs", "1"],
     "bench_ingest.py": ["--documents", "300", "--runs", "1", "--one-core"],
@@ -56,6 +57,8 @@ def test_every_benchmark_has_a_smoke_run():
 @pytest.mark.slow
 @pytest.mark.parametrize("script", sorted(SMALL_RUNS))
 def test_benchmark_runs(script: str, with_package_data: dict[str, str], tmp_path: Path):
+    if script == "bench_parse.py" and not CORPUS.is_dir() and not CORPUS_REQUIRED:
+        pytest.skip(f"bench_parse.py reads the news-feed corpus, which is not at {CORPUS}")
     proc = subprocess.run(
         [sys.executable, str(REPO / "bench" / script), *SMALL_RUNS[script]],
         capture_output=True,

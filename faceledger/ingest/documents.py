@@ -264,8 +264,10 @@ def _seed_source(root: Path, seed: Seed, out: Documents, now: datetime | None = 
     # The address it is published under first, then every other address that leads to it.
     known = tuple(dict.fromkeys([*([row["url"]] if row["url"] else []), *addresses(meta)]))
     values = {k: v for k, v in row.items() if v is not None}
-    lines = {"title": seed.line("title"), "published_at": seed.line("publishedDateTime")}
-    return Source(seed.path, 0, values, quotable, known, lines=lines, body=body, sha256=seed.sha256)
+    places: dict[str, tuple[str | int, ...]] = {"title": ("title",), "published_at": ("publishedDateTime",)}
+    return Source(
+        seed.path, 0, values, quotable, known, where=seed.lines, places=places, body=body, sha256=seed.sha256
+    )
 
 
 def _apply_sidecar(root: Path, seed: Seed, row: dict[str, Any], out: Documents, now: datetime | None) -> None:

@@ -11,6 +11,10 @@ tags (`!!int x`, `!!timestamp`, `!custom`) are refused, nesting deeper than
 MAX_DEPTH is refused before anything is built (the event stream is read
 without recursion), and integers longer than MAX_INT_DIGITS digits are refused
 rather than handed to int().
+
+Most front matter is read by a faster parser (yaml-rs) instead, but only text
+that a conservative screen (`vouched`) proves both parsers read alike; the
+strict loader stays the judge of everything else, and of every error.
 """
 
 from __future__ import annotations
@@ -19,6 +23,11 @@ import re
 from typing import Any
 
 import yaml
+
+try:  # the fast path; without it every text goes to the strict loader
+    import yaml_rs
+except ImportError:  # pragma: no cover - yaml-rs is a dependency, but reading must not need it
+    yaml_rs = None  # type: ignore[assignment]
 
 _BaseLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
@@ -150,3 +159,109 @@ def line_of(node: yaml.Node | None, *path: str | int) -> int | None:
         else:
             return line
     return line
+
+
+def compose(text: str) -> yaml.Node | None:
+    """The node tree of text the strict loader accepts (only for line numbers)."""
+    loader = _StrictLoader(text)
+    try:
+        node: yaml.Node | None = loader.get_single_node()
+        return node
+    finally:
+        loader.dispose()
+
+
+def line_index(node: yaml.Node | None) -> dict[tuple[str | int, ...], int]:
+    """The 0-based line of every place in a node tree, by path: what `line_of` finds, without the tree."""
+    index: dict[tuple[str | int, ...], int] = {}
+    if node is None:
+        return index
+    index[()] = node.start_mark.line
+    todo: list[tuple[tuple[str | int, ...], yaml.Node]] = [((), node)]
+    while todo:
+        path, node = todo.pop()
+        if isinstance(node, yaml.MappingNode):
+            for key, value in node.value:
+                if isinstance(key, yaml.ScalarNode) and (path + (key.value,)) not in index:
+                    index[path + (key.value,)] = key.start_mark.line
+                    todo.append((path + (key.value,), value))
+        elif isinstance(node, yaml.SequenceNode):
+            for number, item in enumerate(node.value):
+                index[path + (number,)] = item.start_mark.line
+                todo.append((path + (number,), item))
+    return index
+
+
+def indexed_line(index: dict[tuple[str | int, ...], int], *path: str | int) -> int | None:
+    """The line `line_of` gives for `path`: that of the deepest step of it the text has."""
+    for end in range(len(path), -1, -1):
+        line = index.get(path[:end])
+        if line is not None:
+            return line
+    return None
+
+
+# The screen. It reads the text, not the YAML, so a match inside a quoted string declines
+# too: it may refuse what both parsers read alike, never the reverse. Tabs, control
+# characters, NEL and the Unicode line separators (line breaks to libyaml, text to yaml-rs),
+# byte order marks and noncharacters are declined outright.
+_ASCII_ODD = re.compile(r"[^\n\x20-\x7e]")
+_ODD = re.compile(r"[^\n\x20-\x7e\xa0-\u2027\u202a-\ud7ff\ue000-\ufefe\uff00-\ufffd\U00010000-\U0010ffff]")
+# Escapes (the two parsers know different sets) but for \" in a double-quoted string.
+_ESCAPE = re.compile(r'\\(?!")')
+# A number both loaders read alike: a plain int (of at most MAX_INT_DIGITS digits) or a float
+# with a dot. yaml-rs also reads 012, 0x1F, 0o17, 1e5, 1_000 and .inf as numbers; we don't.
+_SAME_NUMBER = (
+    r"[-+]?(?:[0-9]+\.[0-9]*(?:[eE][-+]?[0-9]+)?|\.[0-9]+(?:[eE][-+]?[0-9]+)?|0|[1-9][0-9]{0,"
+    + str(MAX_INT_DIGITS - 1)
+    + "})"
+)
+# What may not start a node: anchors, aliases and tags (refused by the strict loader), block
+# scalars and complex keys (each parser's own corner), characters that cannot start a plain
+# scalar, a flow collection with anything in it (flow context reads keys, numbers and nesting
+# differently), and a plain scalar that starts like a number but is not one of the numbers
+# both read alike, nor a date (digits then '-', text to both).
+_NODE = (
+    r"[&*!|>?%@`]|\[(?!\])|\{(?!\})"
+    r"|(?=[-+._]*[0-9]|[-+_]*\.[-+._]*[iInN])(?![-+]?[0-9]+-|" + _SAME_NUMBER + r"(?: *(?:\n|\Z)| +[^ \n:]))"
+)
+# A key that is not a string to the strict loader: a number, a boolean, null, empty, [] or {}.
+_KEY = (
+    r"(?:" + _SAME_NUMBER + r"|true|True|TRUE|false|False|FALSE|null|Null|NULL|~|\[\]|\{\})? *:(?:[ \n]|\Z)"
+)
+# In block context a node starts after a line's indentation and `- ` indicators, or after
+# `: `. Document markers and directives are declined, and so is a line whose indentation and
+# indicators reach column 9: each column holds at most two levels, so depth stays within
+# MAX_DEPTH (an empty [] or {} adds one).
+_LINE_START = re.compile(r"\n(?:---|\.\.\.|%|[ -]{9}| *+(?:- ++)*+(?:" + _NODE + "|" + _KEY + "))")
+_AFTER_COLON = re.compile(r": ++(?:" + _NODE + ")")
+DECLINED = object()
+
+
+def vouched(text: str) -> bool:
+    """Whether yaml-rs may read `text`: where it then gives data, the strict loader gives the same."""
+    text = "\n" + text
+    odd = _ASCII_ODD if text.isascii() else _ODD
+    return not (
+        odd.search(text) or _ESCAPE.search(text) or _LINE_START.search(text) or _AFTER_COLON.search(text)
+    )
+
+
+def fast_load(text: str) -> Any:
+    """The mapping in `text` by the fast parser, or DECLINED where only the strict loader may say."""
+    if yaml_rs is None or not vouched(text):
+        return DECLINED
+    try:
+        data = yaml_rs.loads(text, parse_datetime=False)
+    except Exception:  # noqa: BLE001 - any failure is the strict loader's to explain
+        return DECLINED
+    # The screen is about scalars; what it cannot see from the text is checked here.
+    if type(data) is not dict or not all(type(key) is str for key in data):
+        return DECLINED
+    return data
+
+
+def load_data(text: str) -> Any:
+    """What `load` gives as data, by the fast parser where the screen vouches for it."""
+    data = fast_load(text)
+    return load(text)[0] if data is DECLINED else data

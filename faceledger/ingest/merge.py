@@ -17,7 +17,7 @@ finding naming the sources and any value not kept.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from functools import cached_property
@@ -42,11 +42,23 @@ class Source:
     values: dict[str, Any]  # the documents fields it gives a value for
     text: str  # what it can be quoted from
     addresses: tuple[str, ...] = ()  # its canonical URLs, the one it is published under first
-    line: int | None = None
-    # A seed's lines of the fields two seeds must agree on (AGREED), where the file has them.
-    lines: dict[str, int | None] = field(default_factory=dict)
+    # Lines are worked out only when a finding needs one: `where` gives the file line of a place
+    # (keys and list indexes) in the seed's front matter, `at` is a related entry's place, and
+    # `places` says where a seed has the fields two seeds must agree on (AGREED).
+    where: Callable[..., int | None] | None = None
+    at: tuple[str | int, ...] | None = None
+    places: dict[str, tuple[str | int, ...]] = field(default_factory=dict)
     body: str | None = None
     sha256: str | None = None  # a seed's bytes
+
+    @property
+    def line(self) -> int | None:
+        return None if self.where is None or self.at is None else self.where(*self.at)
+
+    def line_of(self, name: str) -> int | None:
+        """The line of the field `name` (one of AGREED) in the seed, where the file has it."""
+        place = self.places.get(name)
+        return None if self.where is None or place is None else self.where(*place)
 
     @property
     def is_seed(self) -> bool:
@@ -163,7 +175,7 @@ def _agreeing(seeds: Sequence[Source], sets: _Sets, out: Documents) -> set[int]:
         out.findings.append(
             Finding(
                 seed.seed_path,
-                seed.lines.get(clash[0]),
+                seed.line_of(clash[0]),
                 "duplicate-document",
                 f"{seed.seed_path} and {first.seed_path} claim one article ({seed.tokens[0]}) but differ "
                 f"({given}): correct the one that is wrong, or remove the copy",

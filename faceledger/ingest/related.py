@@ -39,7 +39,6 @@ def related_sources(seed: Seed, findings: list[Finding], now: datetime | None = 
     sources = []
     for index, entry in enumerate(related):
         where = f"related[{index}]"
-        line = seed.line("related", index)
         if (
             not isinstance(entry, dict)
             or not isinstance(entry.get("title"), str)
@@ -47,18 +46,22 @@ def related_sources(seed: Seed, findings: list[Finding], now: datetime | None = 
         ):
             findings.append(
                 Finding(
-                    seed.path, line, "related-invalid", "a related entry needs at least a title", field=where
+                    seed.path,
+                    seed.line("related", index),
+                    "related-invalid",
+                    "a related entry needs at least a title",
+                    field=where,
                 )
             )
             continue
         long = next((r for key in ("title", "excerpt") if (r := too_long(key, entry.get(key)))), None)
         if long:
-            findings.append(Finding(seed.path, line, "over-limit", long, field=where))
+            findings.append(Finding(seed.path, seed.line("related", index), "over-limit", long, field=where))
             continue
         problems: list[Finding] = []
 
         def bad(key: str, message: str, code: str = "bad-value", severity: str = "error") -> None:
-            at = seed.line("related", index, key.split(".")[0]) or line  # noqa: B023
+            at = seed.line("related", index, key.split(".")[0]) or seed.line("related", index)  # noqa: B023
             problems.append(Finding(seed.path, at, code, message, field=f"{where}.{key}", severity=severity))  # type: ignore[arg-type]  # noqa: B023
 
         published, reason = (None, None)
@@ -101,5 +104,10 @@ def related_sources(seed: Seed, findings: list[Finding], now: datetime | None = 
             "source_format": "related",
         }
         quotable = "\n".join(p for p in (title, excerpt) if p)
-        sources.append(Source(seed.path, index + 1, values, quotable, tuple(addresses(entry)), line=line))
+        place = ("related", index)
+        sources.append(
+            Source(
+                seed.path, index + 1, values, quotable, tuple(addresses(entry)), where=seed.lines, at=place
+            )
+        )
     return sources

@@ -25,6 +25,36 @@ from . import feedyaml
 SIDECAR_SUFFIX = ".meta.yaml"
 
 
+class SeedLines:
+    """File lines of the places (keys and list indexes) in a seed's front matter.
+
+    A seed keeps its front matter's text, not its node tree: the tree is composed
+    only when a finding first asks for a line, reduced to an index of lines at once,
+    and the index can be dropped; a pickled copy leaves it behind.
+    """
+
+    def __init__(self, text: str, offset: int = 1):
+        self.text = text  # the front matter as the YAML loader read it
+        self.offset = offset  # file line of its first line, minus one
+        self._index: dict[tuple[str | int, ...], int] | None = None
+
+    def __call__(self, *path: str | int) -> int | None:
+        if self._index is None:
+            try:
+                self._index = feedyaml.line_index(feedyaml.compose(self.text))
+            except yaml.YAMLError:  # not for text the loader accepted; a line is not worth a crash
+                self._index = {}
+        line = feedyaml.indexed_line(self._index, *path)
+        return None if line is None else line + self.offset
+
+    def drop(self) -> None:
+        """Forget the index (it is built again if a line is asked for)."""
+        self._index = None
+
+    def __getstate__(self) -> dict[str, Any]:
+        return {"text": self.text, "offset": self.offset, "_index": None}
+
+
 @dataclass
 class Seed:
     """A seed file read and split, before any normalization."""
@@ -34,22 +64,22 @@ class Seed:
     source_format: str  # "front-matter" or "plain-text"
     metadata: dict[str, Any]
     body: str
-    node: yaml.Node | None = None  # the front matter's node tree, for line numbers
-    line_offset: int = 1  # file line of the front matter's first YAML line, minus one
+    lines: SeedLines | None = None  # where its front matter's values are, for findings
 
     def line(self, *path: str | int) -> int | None:
-        line = feedyaml.line_of(self.node, *path)
-        return None if line is None else line + self.line_offset
+        return None if self.lines is None else self.lines(*path)
 
 
 class _FeedHandler(YAMLHandler):
-    """python-frontmatter handler that reads with the strict loader and keeps the node tree."""
+    """python-frontmatter handler that reads with the strict loader's rules and keeps the text it read."""
 
-    node: yaml.Node | None = None
+    text: str | None = None
+    data: Any = None
 
     def load(self, fm: str, **kwargs: object) -> Any:
-        data, self.node = feedyaml.load(fm)
-        return data
+        self.text = fm
+        self.data = feedyaml.load_data(fm)
+        return self.data
 
 
 # Hidden files in seeds/ that are placeholders, not seeds: skipped without a word.
@@ -158,15 +188,14 @@ def _read_front_matter(text: str, rel: str) -> tuple[Seed | None, list[Finding]]
     handler = _FeedHandler()
     try:
         metadata, body = frontmatter.parse(text, handler=handler)
-        raw = handler.node
     except feedyaml.FeedYAMLError as exc:
         line = None if exc.line is None else exc.line + 1
         return None, [Finding(rel, line, "front-matter-invalid", str(exc))]
-    if raw is None or not isinstance(raw, yaml.MappingNode):
+    if handler.text is None or not isinstance(handler.data, dict):
         return None, [
             Finding(rel, 2, "front-matter-invalid", "front matter must be a mapping of keys to values")
         ]
-    seed = Seed(rel, "", "front-matter", dict(metadata), body, node=raw, line_offset=1)
+    seed = Seed(rel, "", "front-matter", dict(metadata), body, lines=SeedLines(handler.text))
     return seed, []
 
 
@@ -178,7 +207,7 @@ def _read_plain_text(text: str, rel: str) -> tuple[Seed | None, list[Finding]]:
         return None, [Finding(rel, None, "empty-file", "the file holds only whitespace")]
     title = lines[start].strip()
     body = "\n".join(lines[start + 1 :]).strip()
-    seed = Seed(rel, "", "plain-text", {"title": title}, body, line_offset=start)
+    seed = Seed(rel, "", "plain-text", {"title": title}, body)
     return seed, []
 
 

@@ -16,25 +16,33 @@ LINE_SEPARATORS = frozenset("\u2028\u2029")
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 # How many hidden characters a finding names before it counts the rest.
 SHOWN = 5
+# ftfy's defaults also straighten curly quotes, expand ligatures and fold full-width
+# characters, which would rewrite text that is already correct, so only the encoding
+# repairs are enabled.
+FTFY_CONFIG = ftfy.TextFixerConfig(
+    uncurl_quotes=False,
+    fix_latin_ligatures=False,
+    fix_character_width=False,
+    normalization="NFC",
+    explain=False,
+)
+# Text that ftfy leaves as it is: printable ASCII, tabs and newlines cannot be mojibake and are
+# already NFC. `&` is not in it (ftfy decodes HTML entities), nor CR, escapes or other controls.
+_UNTOUCHED = re.compile(r"[\t\n\x20-\x25\x27-\x7e]*")
 
 
 def clean(text: str | None) -> str | None:
-    """Repair mojibake and normalize to NFC; empty text becomes None.
-
-    ftfy's defaults also straighten curly quotes, expand ligatures and fold
-    full-width characters, which would rewrite text that is already correct,
-    so only the encoding repairs are enabled.
-    """
+    """Repair mojibake and normalize to NFC; empty text becomes None."""
     if text is None:
         return None
-    fixed = ftfy.fix_text(
-        text,
-        uncurl_quotes=False,
-        fix_latin_ligatures=False,
-        fix_character_width=False,
-        normalization="NFC",
-    )
-    fixed = unicodedata.normalize("NFC", fixed).strip()
+    if _UNTOUCHED.fullmatch(text):
+        return text.strip() or None
+    return repaired(text)
+
+
+def repaired(text: str) -> str | None:
+    """What `clean` gives, by ftfy whatever the text (its reference)."""
+    fixed = unicodedata.normalize("NFC", ftfy.fix_text(text, FTFY_CONFIG)).strip()
     return fixed or None
 
 
@@ -54,8 +62,20 @@ def hidden_kind(char: str) -> str | None:
     return None
 
 
+def _hidden_chars() -> re.Pattern[str]:
+    controls = {chr(code) for code in [*range(0x20), *range(0x7F, 0xA0)]} - set("\t\n")
+    chars = sorted(controls | BIDI_CONTROLS | ZERO_WIDTH | LINE_SEPARATORS)
+    return re.compile("[" + "".join(map(re.escape, chars)) + "]")
+
+
+# Any character hidden_kind names: most text has none, and is passed over at C speed.
+_HIDDEN = _hidden_chars()
+
+
 def hidden(value: str) -> list[str]:
     """Each hidden character in `value`, named with its code point and place: `bidi control U+202E at character 4`."""
+    if not _HIDDEN.search(value):
+        return []
     return [
         f"{kind} U+{ord(char):04X} at character {place}"
         for place, char in enumerate(value, start=1)

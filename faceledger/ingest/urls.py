@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
 from urllib.parse import urlsplit
 
 from w3lib.html import replace_entities
@@ -38,6 +39,13 @@ def canonical_url(raw: str | None) -> str | None:
     """
     if not raw or not isinstance(raw, str):
         return None
+    return _canonical_url(raw)
+
+
+# A feed links one article many times (addresses, related lists, copies on other dates), and
+# the answer depends on the text alone: a bounded cache saves most of the work.
+@lru_cache(maxsize=65536)
+def _canonical_url(raw: str) -> str | None:
     try:
         url = _canonical(raw)
         if url is not None:
