@@ -10,6 +10,7 @@ interleaved round by round, after a warm-up round:
   (PyYAML's CSafeLoader), nothing else;
 - full build: `faceledger build --no-cache` on every core;
 - one-core build (with --one-core): the same on one process;
+- full validate: `faceledger validate --no-cache` on every core;
 - incremental build and validate: one seed edited, then `faceledger build` or
   `faceledger validate` with the seed cache the warm-up filled.
 
@@ -80,6 +81,7 @@ def main() -> None:
         }
         if args.one_core:
             cases["faceledger build --no-cache --jobs 1"] = [*build, "--no-cache", "--jobs", "1"]
+        cases["faceledger validate --no-cache (every core)"] = [*validate, "--no-cache"]
         cases["incremental: one seed edited, faceledger build"] = build
         cases["incremental: one seed edited, faceledger validate"] = validate
         runs: dict[str, list[Run]] = {name: [] for name in cases}

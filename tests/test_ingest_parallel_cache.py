@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import sqlite3
 import subprocess
@@ -20,9 +21,10 @@ from pathlib import Path
 import pytest
 
 from faceledger.build import build
-from faceledger.core.findings import BuildFailed
+from faceledger.core.findings import BuildFailed, Finding
 from faceledger.core.package import copy_repository
 from faceledger.ingest import cache, documents, parallel, seed_results
+from faceledger.ingest.merge import Documents, merge
 from faceledger.ingest.settings import configured
 
 from .support import CORPUS, CORPUS_REQUIRED, GIT_ENV, REPO, derived_text
@@ -79,8 +81,8 @@ def test_a_cached_result_equals_a_fresh_one_for_every_corpus_seed(tmp_path: Path
     root = corpus_repo(tmp_path / "repo")
     for path in sorted((root / "seeds").iterdir()):
         rel = path.relative_to(root).as_posix()
-        fresh = documents.normalize_seed(root, rel)
-        again = seed_results.loads(seed_results.dumps(fresh))
+        fresh = seed_results.handed_on(documents.normalize_seed(root, rel), root)
+        again = seed_results.loads(seed_results.dumps(fresh), root)
         assert again == fresh, rel
         if fresh.source is not None:
             assert again.source.tokens == fresh.source.tokens and again.source.url_key == fresh.source.url_key
@@ -200,3 +202,31 @@ def test_another_version_of_the_code_has_another_fingerprint(repo: Path, tmp_pat
     text = copy / "faceledger" / "ingest" / "text.py"
     text.write_text(text.read_text(encoding="utf-8") + "\n# another version\n", encoding="utf-8")
     assert fingerprint() != cache.fingerprint(repo)
+
+
+def test_lines_read_again_from_the_file_are_the_lines_its_text_gives(tmp_path: Path):
+    root = corpus_repo(tmp_path / "repo")
+    # Another item of the feed that lists the same related articles: their merge findings have lines.
+    listing = next(p for p in sorted((root / "seeds").glob("*.md")) if "\nrelated:" in p.read_text("utf-8"))
+    text = listing.read_text(encoding="utf-8").replace('\ntitle: "', '\ntitle: "Another item: ', 1)
+    text = re.sub(r"^((?:originalUrl|webUrl): \"?https?://[^/\s\"]+)", r"\1/another", text, flags=re.M)
+    # ... with other dates for them, so that the merge reports a value not kept, at its line.
+    text = re.sub(r"^(\s+publishedDateTime: )20", r"\g<1>19", text, flags=re.M)
+    (root / "seeds" / ("zz-" + listing.name)).write_text(text, encoding="utf-8")
+    rels = [p.relative_to(root).as_posix() for p in sorted((root / "seeds").iterdir()) if p.suffix != ".yaml"]
+
+    def merged(handed_on: bool) -> list[Finding]:
+        out, described, related = Documents(), [], {}
+        for rel in rels:
+            result = documents.normalize_seed(root, rel)
+            if handed_on:  # as from a worker or the cache: lines read again from the file
+                result = seed_results.loads(seed_results.dumps(seed_results.handed_on(result, root)), root)
+            if result.source is not None:
+                described.append(result.source)
+                related[rel] = result.related
+        merge(described, related, out)
+        return out.findings
+
+    kept = merged(handed_on=False)
+    assert [f for f in kept if f.code == "document-merged" and f.line]
+    assert merged(handed_on=True) == kept

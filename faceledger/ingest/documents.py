@@ -126,8 +126,11 @@ def normalize_seed(
 
 
 def normalize_chunk(root: Path, chunk: Sequence[tuple[str, bytes | None]]) -> list[SeedResult]:
-    """Seeds normalized without a reference time: the result holds for any time no kept date passes."""
-    return [normalize_seed(root, rel, data=data) for rel, data in chunk]
+    """Seeds normalized without a reference time: the result holds for any time no kept date passes.
+
+    The results leave without their seeds' text: a line a merge finding needs is read again.
+    """
+    return [seed_results.handed_on(normalize_seed(root, rel, data=data), root) for rel, data in chunk]
 
 
 def _inputs(root: Path, rel: str) -> tuple[bytes, bytes | None] | None:
@@ -172,7 +175,7 @@ def _results(
             for rel, got in batch.items():
                 if rel in wanted and wanted[rel] in found:
                     with suppress(ValueError, KeyError, TypeError):  # a damaged entry is a miss
-                        results[rel] = seed_results.loads(found[wanted[rel]])
+                        results[rel] = seed_results.loads(found[wanted[rel]], root)
                         continue
                 yield rel, got[0] if got else None
 

@@ -13,13 +13,15 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, field
 from datetime import datetime
+from pathlib import Path
 from typing import Any
 
 from ..core.findings import Finding
 from .merge import Source
+from .seeds import FileLines
 
 # Source fields that round-trip as they are; `values` needs its datetimes tagged.
-_PLAIN = ("seed_path", "position", "text", "line", "lines", "body", "sha256")
+_PLAIN = ("seed_path", "position", "text", "body", "sha256")
 
 
 @dataclass
@@ -56,20 +58,38 @@ def _source(source: Source) -> dict[str, Any]:
         "addresses": list(source.addresses),
         "tokens": source.tokens,
         "url_key": source.url_key,
+        "lines": source.where is not None,
+        "at": None if source.at is None else list(source.at),
+        "places": {name: list(place) for name, place in source.places.items()},
     }
 
 
-def _unsource(data: dict[str, Any]) -> Source:
+def _unsource(data: dict[str, Any], lines: FileLines | None) -> Source:
     values = data["values"]
     for key in data["datetimes"]:
         values[key] = datetime.fromisoformat(values[key])
     source = Source(
-        **{name: data[name] for name in _PLAIN}, values=values, addresses=tuple(data["addresses"])
+        **{name: data[name] for name in _PLAIN},
+        values=values,
+        addresses=tuple(data["addresses"]),
+        where=lines if data["lines"] else None,
+        at=None if data["at"] is None else tuple(data["at"]),
+        places={name: tuple(place) for name, place in data["places"].items()},
     )
     # Worked out by the process that made the entry, from what the entry holds (merge.Source.tokens).
     source.__dict__["tokens"] = data["tokens"]
     source.__dict__["url_key"] = data["url_key"]
     return source
+
+
+def handed_on(result: SeedResult, root: Path) -> SeedResult:
+    """`result` with its sources' lines to be read again from the file, not from the text they hold."""
+    if result.source is not None and result.source.sha256:
+        lines = FileLines(root, result.rel, result.source.sha256)
+        for source in [result.source, *result.related]:
+            if source.where is not None:
+                source.where = lines
+    return result
 
 
 def _finding(finding: Finding) -> list[Any]:
@@ -87,12 +107,15 @@ def dumps(result: SeedResult) -> bytes:
     return json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
 
 
-def loads(blob: bytes) -> SeedResult:
+def loads(blob: bytes, root: Path) -> SeedResult:
+    """The result `dumps` stored, for the seed of that path in the repository at `root`."""
     data = json.loads(blob)
+    source = data["source"]
+    lines = FileLines(root, data["rel"], source["sha256"]) if source and source["sha256"] else None
     return SeedResult(
         data["rel"],
         [Finding.restored(f) for f in data["read"]],
         [Finding.restored(f) for f in data["findings"]],
-        None if data["source"] is None else _unsource(data["source"]),
-        [_unsource(s) for s in data["related"]],
+        None if source is None else _unsource(source, lines),
+        [_unsource(s, lines) for s in data["related"]],
     )

@@ -55,6 +55,44 @@ class SeedLines:
         return {"text": self.text, "offset": self.offset, "_index": None}
 
 
+class FileLines:
+    """A seed's SeedLines, read again from its file the first time a finding asks for a line.
+
+    What the workers and the seed cache hand on: it holds the seed's path and digest, not
+    its text, so that a build of many seeds does not keep every front matter in memory.
+    A file that no longer has those bytes gives no line rather than a wrong one.
+    """
+
+    def __init__(self, root: Path, rel: str, sha256: str):
+        self.root, self.rel, self.sha256 = root, rel, sha256
+        self._lines: SeedLines | None = None
+        self._read = False
+
+    def __call__(self, *path: str | int) -> int | None:
+        if not self._read:
+            self._read = True
+            try:
+                data: bytes | None = read_bytes(self.root, self.rel, limits.SEED_BYTES)
+            except (UnsafeFile, OSError):
+                data = None
+            if data is not None and hashlib.sha256(data).hexdigest() == self.sha256:
+                self._lines = parse_seed(data, self.rel)[0].lines  # type: ignore[union-attr]
+        return None if self._lines is None else self._lines(*path)
+
+    def __getstate__(self) -> dict[str, Any]:
+        return {"root": self.root, "rel": self.rel, "sha256": self.sha256, "_lines": None, "_read": False}
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, FileLines) and (self.root, self.rel, self.sha256) == (
+            other.root,
+            other.rel,
+            other.sha256,
+        )
+
+    def __hash__(self) -> int:
+        return hash((self.root, self.rel, self.sha256))
+
+
 @dataclass
 class Seed:
     """A seed file read and split, before any normalization."""
