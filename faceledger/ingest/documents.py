@@ -125,12 +125,16 @@ def normalize_seed(
     return result
 
 
-def normalize_chunk(root: Path, chunk: Sequence[tuple[str, bytes | None]]) -> list[SeedResult]:
-    """Seeds normalized without a reference time: the result holds for any time no kept date passes.
+def normalize_chunk(root: Path, chunk: Sequence[tuple[str, bytes | None]]) -> list[bytes]:
+    """Seeds normalized without a reference time (the result holds for any time no kept date passes),
+    each as the seed cache stores it: the JSON is made here, on every core, and is what travels back.
 
     The results leave without their seeds' text: a line a merge finding needs is read again.
     """
-    return [seed_results.handed_on(normalize_seed(root, rel, data=data), root) for rel, data in chunk]
+    return [
+        seed_results.dumps(seed_results.handed_on(normalize_seed(root, rel, data=data), root))
+        for rel, data in chunk
+    ]
 
 
 def _inputs(root: Path, rel: str) -> tuple[bytes, bytes | None] | None:
@@ -179,17 +183,18 @@ def _results(
                         continue
                 yield rel, got[0] if got else None
 
-    chunks: Iterable[list[SeedResult]] = parallel.ordered_map(
+    chunks: Iterable[list[bytes]] = parallel.ordered_map(
         partial(normalize_chunk, root), missing(), expected=len(rels)
     )
     if track is not None:
         chunks = track(chunks, -(-len(rels) // parallel.CHUNK))
     for chunk in chunks:
-        for result in chunk:
+        for blob in chunk:
+            result = seed_results.loads(blob, root)
             results[result.rel] = result
             entry = keys.get(result.rel)
             if entry is not None and result.clean:
-                store.put(entry, seed_results.dumps(result))
+                store.put(entry, blob)
     for rel, result in results.items():
         stamp = result.latest()
         if not result.clean or (now is not None and stamp is not None and stamp > now):
