@@ -17,7 +17,7 @@ from __future__ import annotations
 import hashlib
 import sqlite3
 from collections.abc import Iterable, Iterator
-from contextlib import contextmanager, suppress
+from contextlib import contextmanager
 from importlib import metadata
 from pathlib import Path
 
@@ -27,6 +27,8 @@ from . import settings
 
 FOLDER = ".faceledger-cache"  # the default place (ingest/settings.py)
 DATABASE = "seeds.sqlite3"
+# Entries written at a time, so that a large first build does not hold every result's JSON.
+WRITE_EVERY = 1000
 # Libraries whose version can change what a seed normalizes to.
 PARSERS = ("PyYAML", "yaml-rs", "ftfy", "w3lib", "python-frontmatter", "pycountry")
 
@@ -65,6 +67,7 @@ class SeedCache:
         self.connection = connection
         self.salt = salt
         self.new: dict[str, bytes] = {}
+        self.pruned = False
 
     def get_many(self, keys: Iterable[str]) -> dict[str, bytes]:
         if self.connection is None:
@@ -85,17 +88,24 @@ class SeedCache:
     def put(self, key: str, value: bytes) -> None:
         if self.connection is not None:
             self.new[key] = value
+            if len(self.new) >= WRITE_EVERY:
+                self.flush()
 
     def flush(self) -> None:
         if self.connection is None or not self.new:
             return
-        with self.connection:
-            # Entries of another code or schema version can never be used again.
-            self.connection.execute("DELETE FROM seeds WHERE salt != ?", [self.salt])
-            self.connection.executemany(
-                "INSERT OR REPLACE INTO seeds (key, salt, value) VALUES (?, ?, ?)",
-                [(key, self.salt, value) for key, value in sorted(self.new.items())],
-            )
+        try:
+            with self.connection:
+                if not self.pruned:
+                    # Entries of another code or schema version can never be used again.
+                    self.connection.execute("DELETE FROM seeds WHERE salt != ?", [self.salt])
+                    self.pruned = True
+                self.connection.executemany(
+                    "INSERT OR REPLACE INTO seeds (key, salt, value) VALUES (?, ?, ?)",
+                    [(key, self.salt, value) for key, value in sorted(self.new.items())],
+                )
+        except sqlite3.Error:  # a cache that cannot be written only costs the next build its speed
+            self.connection = None
         self.new.clear()
 
 
@@ -147,8 +157,6 @@ def opened(root: Path) -> Iterator[tuple[SeedCache, list[Finding]]]:
     cache = SeedCache(connection, salt)
     try:
         yield cache, []
-        # A cache that cannot be written only costs the next build its speed.
-        with suppress(sqlite3.Error):
-            cache.flush()
+        cache.flush()
     finally:
         connection.close()

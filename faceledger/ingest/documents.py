@@ -268,14 +268,11 @@ def _seed_source(root: Path, seed: Seed, out: Documents, now: datetime | None = 
     if any(p.severity == "error" for p in problems):
         return None
     body = text.clean(seed.body)
-    quotable = "\n".join(p for p in (row["title"], row["excerpt"], body) if p)
     # The address it is published under first, then every other address that leads to it.
     known = tuple(dict.fromkeys([*([row["url"]] if row["url"] else []), *addresses(meta)]))
     values = {k: v for k, v in row.items() if v is not None}
     places: dict[str, tuple[str | int, ...]] = {"title": ("title",), "published_at": ("publishedDateTime",)}
-    return Source(
-        seed.path, 0, values, quotable, known, where=seed.lines, places=places, body=body, sha256=seed.sha256
-    )
+    return Source(seed.path, 0, values, known, where=seed.lines, places=places, body=body, sha256=seed.sha256)
 
 
 def _apply_sidecar(root: Path, seed: Seed, row: dict[str, Any], out: Documents, now: datetime | None) -> None:

@@ -40,7 +40,6 @@ class Source:
     seed_path: str
     position: int  # 0 for the seed itself, n for the n-th entry of its related list
     values: dict[str, Any]  # the documents fields it gives a value for
-    text: str  # what it can be quoted from
     addresses: tuple[str, ...] = ()  # its canonical URLs, the one it is published under first
     # Lines are worked out only when a finding needs one: `where` gives the file line of a place
     # (keys and list indexes) in the seed's front matter, `at` is a related entry's place, and
@@ -59,6 +58,12 @@ class Source:
         """The line of the field `name` (one of AGREED) in the seed, where the file has it."""
         place = self.places.get(name)
         return None if self.where is None or place is None else self.where(*place)
+
+    @property
+    def text(self) -> str:
+        """What it can be quoted from: its title, excerpt and body (worked out, not kept, as a feed has many)."""
+        parts = (self.values.get("title"), self.values.get("excerpt"), self.body)
+        return "\n".join(part for part in parts if part)
 
     @property
     def is_seed(self) -> bool:

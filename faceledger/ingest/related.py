@@ -103,11 +103,8 @@ def related_sources(seed: Seed, findings: list[Finding], now: datetime | None = 
             "url": urls.canonical_url(entry.get("originalUrl")) or urls.canonical_url(entry.get("webUrl")),
             "source_format": "related",
         }
-        quotable = "\n".join(p for p in (title, excerpt) if p)
         place = ("related", index)
         sources.append(
-            Source(
-                seed.path, index + 1, values, quotable, tuple(addresses(entry)), where=seed.lines, at=place
-            )
+            Source(seed.path, index + 1, values, tuple(addresses(entry)), where=seed.lines, at=place)
         )
     return sources

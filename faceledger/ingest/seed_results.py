@@ -21,7 +21,7 @@ from .merge import Source
 from .seeds import FileLines
 
 # Source fields that round-trip as they are; `values` needs its datetimes tagged.
-_PLAIN = ("seed_path", "position", "text", "body", "sha256")
+_PLAIN = ("seed_path", "position", "body", "sha256")
 
 
 @dataclass
