@@ -72,6 +72,12 @@ def _cells(column: pa.ChunkedArray, spec: Field, safe: bool) -> list[str]:
         return [formula_safe(c) for c in cells] if safe and free_text(spec) else cells
     if pa.types.is_integer(column.type):
         return ["" if v is None else str(v) for v in values]
+    if pa.types.is_timestamp(column.type):
+        return ["" if v is None else format_datetime(v) for v in values]
+    if pa.types.is_list(column.type) and pa.types.is_string(column.type.value_type):
+        delimiter = spec.delimiter or ","
+        cells = ["" if v is None else delimiter.join(["" if i is None else i for i in v]) for v in values]
+        return [formula_safe(c) for c in cells] if safe and free_text(spec) else cells
     fmt = _formatter(spec, safe)
     return [fmt(v) for v in values]
 
