@@ -16,7 +16,7 @@ interleaved round by round, after a warm-up round:
 
 Printed: median seconds, the ratio to the baseline (full build) or to the full
 build (incremental), and peak memory: of the largest process, and of the command
-with its workers (sampled every 50 ms).
+with its workers (sampled every 0.1 s).
 """
 
 from __future__ import annotations
