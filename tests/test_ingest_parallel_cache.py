@@ -230,3 +230,19 @@ def test_lines_read_again_from_the_file_are_the_lines_its_text_gives(tmp_path: P
     kept = merged(handed_on=False)
     assert [f for f in kept if f.code == "document-merged" and f.line]
     assert merged(handed_on=True) == kept
+
+
+def _dies_on_a_marked_item(items):
+    # A worker that dies as an out-of-memory kill would; here, in this process, it does the work.
+    if any(item == "die" for item in items) and parallel.multiprocessing.parent_process() is not None:
+        os._exit(1)
+    return [item.upper() for item in items]
+
+
+def test_a_worker_that_dies_leaves_its_work_to_this_process(monkeypatch: pytest.MonkeyPatch):
+    monkeypatch.setattr(parallel, "SERIAL_BELOW", 0)
+    items = [f"item{n}" for n in range(40)] + ["die"] + [f"item{n}" for n in range(40, 80)]
+    chunks = list(
+        parallel.ordered_map(_dies_on_a_marked_item, items, expected=len(items), workers=2, chunk=5)
+    )
+    assert [item for chunk in chunks for item in chunk] == [item.upper() for item in items]

@@ -12,6 +12,7 @@ import multiprocessing
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from typing import TypeVar
 
 from . import settings
@@ -68,12 +69,30 @@ def ordered_map(
     # fork: the workers start with faceledger already imported. Elsewhere, the default.
     method = "fork" if "fork" in multiprocessing.get_all_start_methods() else None
     context = multiprocessing.get_context(method)
+    parts = _chunks(items, size)
+    broken: list[Sequence[Item]] = []
     with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
-        pending: deque[Future[list[Result]]] = deque()
-        for part in _chunks(items, size):
-            pending.append(pool.submit(_run_chunk, func, part))
+        pending: deque[tuple[Sequence[Item], Future[list[Result]]]] = deque()
+
+        def done() -> Iterator[list[Result]]:
+            part, future = pending.popleft()
+            try:
+                yield future.result()
+            except BrokenProcessPool:
+                # A worker died (killed, out of memory): what it and the rest had is done here,
+                # as on one core, so the output is the same or the failure is this process's own.
+                broken.extend([part, *(p for p, _ in pending)])
+                pending.clear()
+
+        for part in parts:
+            if broken:
+                broken.append(part)
+                continue
+            pending.append((part, pool.submit(_run_chunk, func, part)))
             # A few chunks in flight per worker keep them busy; more would only hold their input.
-            while pending and (pending[0].done() or len(pending) > IN_FLIGHT * workers):
-                yield pending.popleft().result()
+            while pending and (pending[0][1].done() or len(pending) > IN_FLIGHT * workers):
+                yield from done()
         while pending:
-            yield pending.popleft().result()
+            yield from done()
+    for left in broken:
+        yield _run_chunk(func, left)
