@@ -167,6 +167,7 @@ def _results(
     """
     keys: dict[str, str] = {}
     results: dict[str, SeedResult] = {}
+    strings: dict[str, str] = {}  # one copy of each text the sources share (seed_results.loads)
 
     def missing() -> Iterator[tuple[str, bytes | None]]:
         """The seeds the cache lacks, with the bytes just read (none for a seed that could not be
@@ -179,7 +180,7 @@ def _results(
             for rel, got in batch.items():
                 if rel in wanted and wanted[rel] in found:
                     with suppress(ValueError, KeyError, TypeError):  # a damaged entry is a miss
-                        results[rel] = seed_results.loads(found[wanted[rel]], root)
+                        results[rel] = seed_results.loads(found[wanted[rel]], root, strings)
                         continue
                 yield rel, got[0] if got else None
 
@@ -190,7 +191,7 @@ def _results(
         chunks = track(chunks, -(-len(rels) // parallel.CHUNK))
     for chunk in chunks:
         for blob in chunk:
-            result = seed_results.loads(blob, root)
+            result = seed_results.loads(blob, root, strings)
             results[result.rel] = result
             entry = keys.get(result.rel)
             if entry is not None and result.clean:

@@ -64,21 +64,31 @@ def _source(source: Source) -> dict[str, Any]:
     }
 
 
-def _unsource(data: dict[str, Any], lines: FileLines | None) -> Source:
-    values = data["values"]
+def _shared(value: Any, strings: dict[str, str]) -> Any:
+    if isinstance(value, str):
+        return strings.setdefault(value, value)
+    if isinstance(value, list):
+        return [_shared(item, strings) for item in value]
+    return value
+
+
+def _unsource(data: dict[str, Any], lines: FileLines | None, strings: dict[str, str]) -> Source:
+    # A feed repeats its related articles across items, and every source repeats its seed's path:
+    # one copy of each string (`strings`, kept for a build) instead of one per source.
+    values = {key: _shared(value, strings) for key, value in data["values"].items()}
     for key in data["datetimes"]:
         values[key] = datetime.fromisoformat(values[key])
     source = Source(
-        **{name: data[name] for name in _PLAIN},
+        **{name: _shared(data[name], strings) for name in _PLAIN},
         values=values,
-        addresses=tuple(data["addresses"]),
+        addresses=tuple(_shared(data["addresses"], strings)),
         where=lines if data["lines"] else None,
         at=None if data["at"] is None else tuple(data["at"]),
         places={name: tuple(place) for name, place in data["places"].items()},
     )
     # Worked out by the process that made the entry, from what the entry holds (merge.Source.tokens).
-    source.__dict__["tokens"] = data["tokens"]
-    source.__dict__["url_key"] = data["url_key"]
+    source.__dict__["tokens"] = _shared(data["tokens"], strings)
+    source.__dict__["url_key"] = _shared(data["url_key"], strings)
     return source
 
 
@@ -107,8 +117,12 @@ def dumps(result: SeedResult) -> bytes:
     return json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
 
 
-def loads(blob: bytes, root: Path) -> SeedResult:
-    """The result `dumps` stored, for the seed of that path in the repository at `root`."""
+def loads(blob: bytes, root: Path, strings: dict[str, str] | None = None) -> SeedResult:
+    """The result `dumps` stored, for the seed of that path in the repository at `root`.
+
+    `strings` is where the build keeps one copy of each text its sources share.
+    """
+    strings = {} if strings is None else strings
     data = json.loads(blob)
     source = data["source"]
     lines = FileLines(root, data["rel"], source["sha256"]) if source and source["sha256"] else None
@@ -116,6 +130,6 @@ def loads(blob: bytes, root: Path) -> SeedResult:
         data["rel"],
         [Finding.restored(f) for f in data["read"]],
         [Finding.restored(f) for f in data["findings"]],
-        None if source is None else _unsource(source, lines),
-        [_unsource(s, lines) for s in data["related"]],
+        None if source is None else _unsource(source, lines, strings),
+        [_unsource(s, lines, strings) for s in data["related"]],
     )
