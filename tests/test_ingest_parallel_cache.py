@@ -246,3 +246,24 @@ def test_a_worker_that_dies_leaves_its_work_to_this_process(monkeypatch: pytest.
         parallel.ordered_map(_dies_on_a_marked_item, items, expected=len(items), workers=2, chunk=5)
     )
     assert [item for chunk in chunks for item in chunk] == [item.upper() for item in items]
+
+
+def test_the_cache_forgets_what_builds_no_longer_ask_for(repo: Path, monkeypatch: pytest.MonkeyPatch):
+    monkeypatch.setattr(cache, "KEPT_ANYWAY", 0)
+    seed = repo / SEED
+    original = seed.read_bytes()
+
+    def entries() -> int:
+        with sqlite3.connect(repo / cache.FOLDER / cache.DATABASE) as db:
+            return db.execute("SELECT count(*) FROM seeds").fetchone()[0]
+
+    build(repo)
+    seeds = entries()
+    assert seeds >= 2
+    for edit in range(3 * seeds):  # each edit leaves the seed's old entry behind
+        seed.write_bytes(original + b"\n" * (edit + 1))
+        build(repo)
+        assert entries() <= cache.KEPT_BEYOND * seeds + 1
+    seed.write_bytes(original)
+    build(repo)  # the original's entry may be gone: it is made again
+    assert entries() <= cache.KEPT_BEYOND * seeds + 1

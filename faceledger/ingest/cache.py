@@ -29,6 +29,9 @@ FOLDER = ".faceledger-cache"  # the default place (ingest/settings.py)
 DATABASE = "seeds.sqlite3"
 # Entries written at a time, so that a large first build does not hold every result's JSON.
 WRITE_EVERY = 1000
+# The cache keeps entries a build did not use until they are more than twice those it used, plus these.
+KEPT_BEYOND = 2
+KEPT_ANYWAY = 1000
 # Libraries whose version can change what a seed normalizes to.
 PARSERS = ("PyYAML", "yaml-rs", "ftfy", "w3lib", "python-frontmatter", "pycountry")
 
@@ -68,11 +71,13 @@ class SeedCache:
         self.salt = salt
         self.new: dict[str, bytes] = {}
         self.pruned = False
+        self.used: set[str] = set()  # every key this build asked for
 
     def get_many(self, keys: Iterable[str]) -> dict[str, bytes]:
         if self.connection is None:
             return {}
         wanted = list(keys)
+        self.used.update(wanted)
         found: dict[str, bytes] = {}
         for start in range(0, len(wanted), 500):
             batch = wanted[start : start + 500]
@@ -107,6 +112,26 @@ class SeedCache:
         except sqlite3.Error:  # a cache that cannot be written only costs the next build its speed
             self.connection = None
         self.new.clear()
+
+    def trim(self) -> None:
+        """Forget the entries this build did not ask for, once they outnumber those it did by far.
+
+        Each edit of a seed leaves its old entry behind; this keeps the file near the size of one
+        tree's results, with room for another branch's seeds before they are forgotten.
+        """
+        if self.connection is None:
+            return
+        try:
+            (count,) = self.connection.execute("SELECT count(*) FROM seeds").fetchone()
+            if count <= KEPT_BEYOND * len(self.used) + KEPT_ANYWAY:
+                return
+            with self.connection:
+                self.connection.execute("CREATE TEMP TABLE used (key TEXT PRIMARY KEY)")
+                self.connection.executemany("INSERT INTO used VALUES (?)", [(k,) for k in sorted(self.used)])
+                self.connection.execute("DELETE FROM seeds WHERE key NOT IN (SELECT key FROM used)")
+                self.connection.execute("DROP TABLE used")
+        except sqlite3.Error:
+            self.connection = None
 
 
 def _refusal(root: Path, place: Path) -> str | None:
@@ -158,5 +183,6 @@ def opened(root: Path) -> Iterator[tuple[SeedCache, list[Finding]]]:
     try:
         yield cache, []
         cache.flush()
+        cache.trim()
     finally:
         connection.close()
