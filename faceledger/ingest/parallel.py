@@ -28,11 +28,13 @@ IN_FLIGHT = 4
 
 def _run_chunk(func: Callable[[Sequence[Item]], list[Result]], chunk: Sequence[Item]) -> list[Result]:
     # Results are plain data with no cycles; the cyclic collector would only walk them.
+    enabled = gc.isenabled()
     gc.disable()
     try:
         return func(chunk)
     finally:
-        gc.enable()
+        if enabled:
+            gc.enable()
 
 
 def _chunks(items: Iterable[Item], size: int) -> Iterator[list[Item]]:
