@@ -255,3 +255,24 @@ def test_verify_does_not_follow_a_link_out_of_the_release(built: Path, tmp_path:
     result = cli("verify", str(release))
     assert result.exit_code == 1, result.output
     assert "csv/systems.csv" in result.output
+
+
+def test_a_small_file_costs_its_size_not_the_limit_and_a_large_one_is_refused(tmp_path: Path):
+    import tracemalloc
+
+    from faceledger.core.safe_read import UnsafeFile, read_bytes
+
+    (tmp_path / "small.csv").write_bytes(b"a,b\n1,2\n")
+    tracemalloc.start()
+    try:
+        assert read_bytes(tmp_path, "small.csv", 256 * 2**20) == b"a,b\n1,2\n"
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert peak < 16 * 2**20  # reading with a 256 MiB limit once set the whole limit aside
+    (tmp_path / "exact.bin").write_bytes(b"x" * 4096)
+    assert len(read_bytes(tmp_path, "exact.bin", 4096)) == 4096
+    (tmp_path / "large.bin").write_bytes(b"x" * 4097)
+    with pytest.raises(UnsafeFile) as refused:
+        read_bytes(tmp_path, "large.bin", 4096)
+    assert refused.value.finding.code == "over-limit"

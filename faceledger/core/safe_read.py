@@ -14,6 +14,7 @@ import os
 import stat
 from functools import lru_cache
 from pathlib import Path
+from typing import BinaryIO
 
 from .findings import Finding
 from .limits import size
@@ -138,12 +139,26 @@ def read_bytes(root: Path, rel: str, limit: int) -> bytes:
             raise UnsafeFile(
                 Finding(rel, None, "unsafe-file", f"{kind(mode)}, not a regular file; it is not read")
             )
-        data = handle.read(limit + 1)
+        data = _read_at_most(handle, os.fstat(handle.fileno()).st_size, limit)
     if len(data) > limit:
         raise UnsafeFile(
             Finding(rel, None, "over-limit", f"the file is larger than {size(limit)}, the most read of it")
         )
     return data
+
+
+def _read_at_most(handle: BinaryIO, size: int, limit: int) -> bytes:
+    """Up to `limit` + 1 bytes (one more says it is too large), asking for what the file holds.
+
+    read(limit + 1) would set aside the whole limit for every file, 256 MiB for a small CSV;
+    a file that grows while it is read is read on, in blocks, up to the same bound.
+    """
+    parts = [handle.read(min(size, limit) + 1)]
+    total = len(parts[0])
+    while total <= limit and (more := handle.read(min(1 << 20, limit + 1 - total))):
+        parts.append(more)
+        total += len(more)
+    return parts[0] if len(parts) == 1 else b"".join(parts)
 
 
 def _open(path: Path, rel: str, flags: int) -> int:
