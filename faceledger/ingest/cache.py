@@ -25,7 +25,7 @@ from ..core import git
 from ..core.findings import Finding
 from . import settings
 
-FOLDER = ".faceledger-cache"  # the default place (ingest/settings.py)
+FOLDER = settings.CACHE_FOLDER
 DATABASE = "seeds.sqlite3"
 # Entries written at a time, so that a large first build does not hold every result's JSON.
 WRITE_EVERY = 1000
@@ -136,6 +136,8 @@ class SeedCache:
 
 def _refusal(root: Path, place: Path) -> str | None:
     """Why the cache at `place` must not be read, or None."""
+    if not place.exists() and not place.is_symlink():
+        return None  # nothing there yet: this build makes it
     if place.is_symlink() or (place.exists() and not place.is_dir()):
         return "is not a plain folder"
     database = place / DATABASE

@@ -76,7 +76,8 @@ class FileLines:
             except (UnsafeFile, OSError):
                 data = None
             if data is not None and hashlib.sha256(data).hexdigest() == self.sha256:
-                self._lines = parse_seed(data, self.rel)[0].lines  # type: ignore[union-attr]
+                seed = parse_seed(data, self.rel)[0]
+                self._lines = seed.lines if seed is not None else None
         return None if self._lines is None else self._lines(*path)
 
     def __getstate__(self) -> dict[str, Any]:

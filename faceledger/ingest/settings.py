@@ -16,6 +16,8 @@ from pathlib import Path
 
 # FACELEDGER_CACHE values that turn the cache off.
 OFF = ("0", "off", "no", "false")
+# Where the seed cache lives by default, in the repository (git-ignored).
+CACHE_FOLDER = ".faceledger-cache"
 
 
 @dataclass(frozen=True)
@@ -65,4 +67,4 @@ def cache_folder(root: Path) -> Path | None:
     setting = os.environ.get("FACELEDGER_CACHE", "")
     if not current().cache or setting.lower() in OFF:
         return None
-    return Path(setting) if setting else root / ".faceledger-cache"
+    return Path(setting) if setting else root / CACHE_FOLDER
