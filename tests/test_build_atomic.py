@@ -56,6 +56,38 @@ def built_twice(repo: Path, tmp_path: Path) -> tuple[dict[str, bytes | None], di
     return {**old, "seeds/second.txt": SECOND_SEED.encode()}, new
 
 
+def killed_at_each_step(
+    repo: Path,
+    tmp_path: Path,
+    old: dict[str, bytes | None],
+    new: dict[str, bytes | None],
+    steps: int,
+    rebuild: bool = False,
+) -> list[str]:
+    """A copy of `repo` built and killed at each commit step until one finishes: "old" or "new" per step.
+
+    Each killed copy must validate and be in the old or the new state; with `rebuild`, the next
+    build of it must end in the new state.
+    """
+    outcomes = []
+    for step in range(1, steps):
+        root = tmp_path / f"killed-{step}"
+        shutil.copytree(repo, root)
+        killed = run_build(root, f"commit:{step}")
+        if killed.returncode == 0:
+            break
+        assert killed.returncode == 137, killed.stderr
+        assert cli("validate", "--root", str(root)).exit_code == 0
+        after = state(root)
+        assert after in (old, new), f"step {step}: neither the old state nor the new one"
+        outcomes.append("new" if after == new else "old")
+        if rebuild:
+            again = cli("build", "--root", str(root))
+            assert again.exit_code == 0, again.output
+            assert state(root) == new, f"step {step}: the next build did not end in the new state"
+    return outcomes
+
+
 def run_build(root: Path, fault: str) -> subprocess.CompletedProcess[str]:
     env = {**os.environ, FAULT: fault}
     env.pop("SOURCE_DATE_EPOCH", None)
@@ -77,21 +109,7 @@ def test_a_build_killed_at_any_commit_step_leaves_old_or_new_and_the_next_run_fi
     assert old["datapackage.json"] != new["datapackage.json"]  # the seed's document starts a part
     sums = "dist/faceledger-0.1.0/SHA256SUMS"
     assert old[sums] != new[sums]
-    outcomes = []
-    for step in range(1, 40):
-        root = tmp_path / f"killed-{step}"
-        shutil.copytree(repo, root)
-        killed = run_build(root, f"commit:{step}")
-        if killed.returncode == 0:
-            break
-        assert killed.returncode == 137, killed.stderr
-        assert cli("validate", "--root", str(root)).exit_code == 0
-        after = state(root)
-        assert after in (old, new), f"step {step}: neither the old state nor the new one"
-        outcomes.append("new" if after == new else "old")
-        again = cli("build", "--root", str(root))
-        assert again.exit_code == 0, again.output
-        assert state(root) == new, f"step {step}: the next build did not end in the new state"
+    outcomes = killed_at_each_step(repo, tmp_path, old, new, steps=40, rebuild=True)
     # Killed before the journal is in place: old; after it: new. Every step was reached.
     assert outcomes[0] == "old" and set(outcomes[1:]) == {"new"}, outcomes
     assert len(outcomes) >= 8

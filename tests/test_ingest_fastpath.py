@@ -19,7 +19,7 @@ from typing import Any
 
 import pytest
 from frontmatter.default_handlers import YAMLHandler
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from faceledger.ingest import feedyaml, text, urls
@@ -31,7 +31,7 @@ from faceledger.ingest.seeds import read_seed
 from . import test_ingest_hostile_values as hostile
 from .support import CORPUS, CORPUS_REQUIRED
 from .test_ingest_bad_seeds import BAD_SEEDS, GOOD_FRONT_MATTER
-from .test_ingest_fuzz import CASES, CORPUS_FILES, HOSTILE_VALUES, KEYS, WHITESPACE, mutated
+from .test_ingest_fuzz import CASES, CORPUS_FILES, HOSTILE_VALUES, KEYS, MUTATIONS, WHITESPACE, mutated
 
 needs_corpus = pytest.mark.skipif(
     not CORPUS_FILES and not CORPUS_REQUIRED, reason=f"the news-feed corpus is not at {CORPUS}"
@@ -115,13 +115,7 @@ def test_every_hostile_case_reads_alike():
 
 
 @needs_corpus
-@settings(
-    max_examples=300,
-    derandomize=True,
-    deadline=None,
-    database=None,
-    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
-)
+@MUTATIONS
 @given(mutated())
 def test_mutated_corpus_documents_read_alike(seed: bytes):
     fm = front_matter(seed)

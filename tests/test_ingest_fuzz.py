@@ -111,16 +111,20 @@ def mutated(draw: st.DrawFn) -> bytes:
     return data
 
 
-@pytest.mark.skipif(
-    not CORPUS_FILES and not CORPUS_REQUIRED, reason=f"the news-feed corpus is not at {CORPUS}"
-)
-@settings(
+# How many mutated corpus documents a run tries: the same 300 every run (derandomized).
+MUTATIONS = settings(
     max_examples=300,
     derandomize=True,
     deadline=None,
     database=None,
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
 )
+
+
+@pytest.mark.skipif(
+    not CORPUS_FILES and not CORPUS_REQUIRED, reason=f"the news-feed corpus is not at {CORPUS}"
+)
+@MUTATIONS
 @given(mutated())
 def test_mutated_corpus_documents_give_findings_not_tracebacks(seed: bytes):
     _read(seed)

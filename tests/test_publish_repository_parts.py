@@ -26,7 +26,7 @@ from faceledger.ingest.identity import article_key, document_id
 from faceledger.validate import Parts
 
 from .support import GIT_ENV, REPO, cli, commit, copy_repo, dataset_files, derived_text, git
-from .test_build_atomic import run_build, source_checkout, state
+from .test_build_atomic import killed_at_each_step, source_checkout, state
 
 FRICTIONLESS = Path(sys.executable).parent / "frictionless"
 # A seed whose document (id from its URL) falls in a part the repository does not have yet.
@@ -220,18 +220,7 @@ def test_a_migration_killed_at_any_commit_step_leaves_old_or_new(repo: Path, tmp
     assert cli("build", "--root", str(fresh)).exit_code == 0
     new = state(fresh)
     assert "dataset/documents.csv" in old and "dataset/documents.csv" not in new
-    outcomes = []
-    for step in range(1, 60):
-        root = tmp_path / f"killed-{step}"
-        shutil.copytree(repo, root)
-        killed = run_build(root, f"commit:{step}")
-        if killed.returncode == 0:
-            break
-        assert killed.returncode == 137, killed.stderr
-        assert cli("validate", "--root", str(root)).exit_code == 0
-        after = state(root)
-        assert after in (old, new), f"step {step}: neither the old state nor the new one"
-        outcomes.append("new" if after == new else "old")
+    outcomes = killed_at_each_step(repo, tmp_path, old, new, steps=60)
     assert outcomes[0] == "old" and set(outcomes[1:]) == {"new"}, outcomes
     for step in range(1, 60):
         result = cli("build", "--root", str(repo), env={FAULT: f"commit:{step}:raise"})
