@@ -195,6 +195,14 @@ def write(
     return result
 
 
+def package_version(root: Path) -> str:
+    """The version a build of `root` carries now (compare/build_version.py): the wheel's version."""
+    planned = plan(root)
+    package = planned.package
+    previous = planned.previous or snapshots.last_release(root, package.version)
+    return build_version(root, compare(previous, snapshots.from_package(package)))
+
+
 def build_bundle(root: Path, target: Path, version: str | None = None) -> Path:
     """Build the package data for the repository at `root` into `target`, writing nothing else.
 
