@@ -64,9 +64,13 @@ def data_dir(version: str | None = None) -> Path:
 
 def descriptor(version: str | None = None) -> dict[str, Any]:
     """The bundled datapackage.json (the Parquet release's descriptor), or that of release `version`."""
+    return _descriptor_at(data_dir(version))
+
+
+def _descriptor_at(folder: Path) -> dict[str, Any]:
     import json  # not at module level: it and the re module it imports are most of `import faceledger`
 
-    path = data_dir(version) / DESCRIPTOR
+    path = folder / DESCRIPTOR
     try:
         data: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
         return data
@@ -94,7 +98,11 @@ def resources(version: str | None = None) -> list[str]:
 
 def resource(name: str, version: str | None = None) -> dict[str, Any]:
     """The descriptor entry of one resource (path, bytes, hash, rows, schema)."""
-    entries = descriptor(version)["resources"]
+    return _resource_at(data_dir(version), name)
+
+
+def _resource_at(folder: Path, name: str) -> dict[str, Any]:
+    entries = _descriptor_at(folder)["resources"]
     for entry in entries:
         if entry["name"] == name:
             found: dict[str, Any] = entry
@@ -104,22 +112,31 @@ def resource(name: str, version: str | None = None) -> dict[str, Any]:
 
 def path(name: str, version: str | None = None) -> Path:
     """The Parquet file of a resource, for tools that read Parquet themselves (DuckDB, polars)."""
-    return data_dir(version) / str(resource(name, version)["path"])
+    folder = data_dir(version)
+    return folder / str(_resource_at(folder, name)["path"])
 
 
 def schema(name: str, version: str | None = None) -> dict[str, Any]:
     """The resource's Table Schema: fields with types and descriptions, primary and foreign keys."""
+    folder = data_dir(version)
+    _resource_at(folder, name)
+    return _schema_at(folder, name, None)
+
+
+def _schema_at(folder: Path, name: str, metadata: dict[bytes, bytes] | None) -> dict[str, Any]:
+    """The canonical schema in the bundle's schema/ folder; a release, which has none, holds it in
+    each Parquet file's metadata (exporters/parquet.py): `metadata`, or read from the file."""
     import json
 
-    file = path(name, version)
-    canonical = file.parent / layout.SCHEMA_DIR / f"{name}.json"
-    if version is None or canonical.is_file():
+    canonical = folder / layout.SCHEMA_DIR / f"{name}.json"
+    if folder == DATA:
         table_schema: dict[str, Any] = json.loads(canonical.read_text(encoding="utf-8"))
         return table_schema
-    # A release carries no schema/ folder: each Parquet file holds its Table Schema (exporters/parquet.py).
-    import pyarrow.parquet as pq
+    if metadata is None:
+        import pyarrow.parquet as pq
 
-    embedded: dict[str, Any] = json.loads(pq.read_schema(file).metadata[b"frictionless:schema"])
+        metadata = pq.read_schema(folder / str(_resource_at(folder, name)["path"])).metadata
+    embedded: dict[str, Any] = json.loads(metadata[b"frictionless:schema"])
     return embedded
 
 
@@ -174,9 +191,11 @@ def read(name: str, version: str | None = None) -> pa.Table:
 
     from .core.schema import arrow_schema
 
-    with pq.ParquetFile(path(name, version)) as handle:
+    folder = data_dir(version)
+    with pq.ParquetFile(folder / str(_resource_at(folder, name)["path"])) as handle:
         table = handle.read()
-    target = arrow_schema(schema(name, version)).with_metadata(table.schema.metadata)
+    metadata = table.schema.metadata or {}
+    target = arrow_schema(_schema_at(folder, name, metadata)).with_metadata(metadata)
     if table.schema.equals(target, check_metadata=True):
         return table
     # Parquet readers call list items "element": relabel them as the Table Schema's Arrow types do.

@@ -9,7 +9,10 @@ its own empty cache (FACELEDGER_CACHE_DIR).
 from __future__ import annotations
 
 import json
+import os
 import shutil
+import subprocess
+import sys
 import threading
 import zipfile
 from collections.abc import Iterator
@@ -102,13 +105,14 @@ def flip(path: Path, at: int) -> None:
     path.write_bytes(bytes(data))
 
 
-def test_every_resource_of_a_version_is_the_release_built(bundled: Path, online: str, version: str):
+def test_every_resource_of_a_version_is_the_release_built(bundled: Path, online: str, version: str, capfd):
     for name in faceledger.resources():
         fetched = faceledger.load(name, version=version)
         assert fetched.equals(faceledger.load(name)), name
         assert fetched.schema.equals(faceledger.load(name).schema, check_metadata=True), name
         assert faceledger.schema(name, version=version) == faceledger.schema(name), name
     assert faceledger.loader.resources(version) == faceledger.resources()
+    assert capfd.readouterr().err == ""  # pooch's download log stays quiet
 
 
 def test_a_cached_version_loads_offline(bundled: Path, assets: Path, cache: Path, version: str, monkeypatch):
@@ -121,6 +125,25 @@ def test_a_cached_version_loads_offline(bundled: Path, assets: Path, cache: Path
     # The server is gone: the second load reads the cache and asks the network nothing.
     assert faceledger.load("contracts", version=version).equals(first)
     assert faceledger.load("documents", version=version).equals(faceledger.load("documents"))
+
+
+def test_a_cached_load_imports_neither_the_downloader_nor_pooch(online: str, cache: Path, version: str):
+    faceledger.load("contracts", version=version)
+    code = (
+        f"import sys, faceledger; faceledger.load('contracts', version={version!r}); "
+        "print(sorted(m for m in sys.modules if m.startswith(('pooch', 'requests', 'faceledger.remote.'))))"
+    )
+    env = {**os.environ, URL_ENV: "http://127.0.0.1:9/v{version}/"}  # nothing answers there
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, check=True)
+    assert done.stdout.strip() == "[]", done.stdout
+    assert done.stderr == ""
+
+
+def test_a_cache_entry_missing_a_file_is_fetched_again(online: str, cache: Path, version: str):
+    first = faceledger.load("contracts", version=version)
+    (cache / "releases" / version / "parquet" / "contracts.parquet").unlink()
+    assert faceledger.load("contracts", version=version).equals(first)
+    assert not [p for p in (cache / "releases").iterdir() if p.name != version]  # no staging left
 
 
 def test_the_cached_folder_verifies_as_a_release_download(online: str, cache: Path, version: str):
