@@ -21,6 +21,7 @@ import sys
 import tempfile
 import threading
 import time
+import timeit
 from functools import partial
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -69,13 +70,9 @@ def first_download(root: Path, name: str, version: str) -> float:
 
 
 def in_process(name: str, version: str | None, calls: int) -> list[float]:
+    """Seconds per load in this process, after a first call that imports pyarrow."""
     faceledger.load(name, version=version)
-    times = []
-    for _ in range(calls):
-        start = time.perf_counter()
-        faceledger.load(name, version=version)
-        times.append(time.perf_counter() - start)
-    return times
+    return timeit.repeat(lambda: faceledger.load(name, version=version), number=1, repeat=calls)
 
 
 def main() -> None:
