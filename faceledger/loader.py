@@ -48,7 +48,7 @@ class DataNotBuilt(FileNotFoundError):
 
 
 def data_dir(version: str | None = None) -> Path:
-    """The bundled data's folder; with `version`, that published release's Parquet folder (remote.py).
+    """The bundled data's folder; with `version`, that published release's Parquet folder (remote/).
 
     A version is downloaded, checked against its SHA256SUMS and cached the first time, then read
     from the cache, offline too.
@@ -56,7 +56,7 @@ def data_dir(version: str | None = None) -> Path:
     if version is None:
         return DATA
     # The one call from the API into a command's module, and only when a version is asked for:
-    # remote.py checks the download with verify's code (tests/import_graph.py API_CALLS).
+    # remote/ checks the download with verify's code (tests/import_graph.py API_CALLS).
     from .remote import fetch
 
     return fetch(version)

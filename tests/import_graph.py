@@ -18,7 +18,7 @@ COMMANDS = ("build", "validate", "fmt", "release", "diff", "verify", "export", "
 # The runtime API (what `import faceledger` exposes) stands beside the pipeline: it reads only core.
 API = ("loader", "joins")
 # The one call from the API into a command's module: a load with a version fetches that release
-# (remote.py), whose checks are verify's. It is imported in the function that needs it.
+# (faceledger/remote/), whose checks are verify's. It is imported in the function that needs it.
 API_CALLS = {("faceledger.loader", "faceledger.remote")}
 
 

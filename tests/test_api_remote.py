@@ -122,6 +122,7 @@ def test_a_cached_version_loads_offline(bundled: Path, assets: Path, cache: Path
     folder = cache / "releases" / version
     assert (folder / "SHA256SUMS").read_bytes() == (assets / f"v{version}" / "SHA256SUMS").read_bytes()
     assert faceledger.data_dir(version) == folder / "parquet"
+    assert faceledger.path("contracts", version=version) == folder / "parquet" / "contracts.parquet"
     # The server is gone: the second load reads the cache and asks the network nothing.
     assert faceledger.load("contracts", version=version).equals(first)
     assert faceledger.load("documents", version=version).equals(faceledger.load("documents"))

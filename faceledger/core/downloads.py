@@ -1,4 +1,4 @@
-"""What can go wrong loading a published version (remote.py), as the exceptions `faceledger` exports.
+"""What can go wrong loading a published version (faceledger/remote/), as the exceptions `faceledger` exports.
 
 They live here, not beside the code that raises them, so that `import faceledger`
 can export them without importing the downloader and its checks.
