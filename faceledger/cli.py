@@ -335,10 +335,11 @@ def show_command(
 
 def _loader_failure(exc: Exception) -> typer.Exit:
     """A loader error as a message and exit code: 2 for a name the user got wrong, 1 otherwise."""
+    from .core.downloads import UnknownVersion
     from .loader import UnknownResource
 
     typer.echo(f"error: {exc}", err=True)
-    return typer.Exit(2 if isinstance(exc, UnknownResource) else 1)
+    return typer.Exit(2 if isinstance(exc, UnknownResource | UnknownVersion) else 1)
 
 
 @app.command("info")
@@ -370,13 +371,21 @@ def export_command(
     output: Annotated[
         str, typer.Option("--output", "-o", help="A file to write, or - for standard output.")
     ] = "-",
+    version: Annotated[
+        str | None,
+        typer.Option(
+            "--version",
+            help="A published version to export (downloaded, checked and cached); default: the installed data.",
+        ),
+    ] = None,
 ) -> None:
     """Write one resource of the installed dataset as CSV, Parquet or JSON, as in the release."""
+    from .core.downloads import ReleaseError
     from .export import export
 
     try:
-        export(name, data_format, output)
-    except (LookupError, ImportError, OSError) as exc:
+        export(name, data_format, output, version)
+    except (LookupError, ImportError, OSError, ReleaseError) as exc:
         raise _loader_failure(exc) from None
     except ValueError as exc:
         typer.echo(f"error: {exc}", err=True)
