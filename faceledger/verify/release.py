@@ -20,9 +20,9 @@ from .descriptor import check_resource, read_resources
 from .measure import MAX_TEXT, TooLarge, measure_file, prefixed
 from .sums import Sums, load_sums
 
-# The release's format folders (publish/exporters EXPORTERS; a test keeps the two the same:
+# The release's format folders (publish/release_folder FOLDERS; a test keeps the two the same:
 # importing the exporters would import pyarrow, which verify does not need).
-FORMATS = ("csv", "parquet", "json")
+FORMATS = ("csv", "parquet", "json", "sqlite")
 
 
 def is_release(folder: Path) -> bool:
