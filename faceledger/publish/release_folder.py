@@ -7,8 +7,9 @@ puts them in place together (core/transaction.py).
 
 Beside the format folders: changes.csv (what changed since the previous
 release, by resource and key), one zip per format holding that folder and the
-files that travel with it, and SHA256SUMS over everything. The writer decides
-nothing: the caller hands it the changes and the time to stamp the zips with.
+files that travel with it, croissant.json (the release in MLCommons Croissant),
+and SHA256SUMS over everything. The writer decides nothing: the caller hands it
+the changes and the time to stamp the zips with.
 """
 
 from __future__ import annotations
@@ -22,7 +23,7 @@ from typing import Any
 from ..core.files import dump_json, sha256_file, staged_folder
 from ..core.layout import DESCRIPTOR
 from ..core.package import Package
-from . import sqlite_db
+from . import croissant, sqlite_db
 from .checksums import write_checksums
 from .exporters import EXPORTERS, Exporter
 from .zips import write_zips
@@ -110,4 +111,6 @@ def fill_release(
             shutil.copyfile(package.root / source, folder / target)
     (folder / CHANGES).write_bytes(changes)
     write_zips(folder, list(FOLDERS), name, stamp)
+    # After the zips, and in none of them: it describes the whole release, not one zip's share.
+    croissant.write(folder, list(FOLDERS), stamp)
     write_checksums(folder)
