@@ -69,6 +69,10 @@ def write(package: Package, folder: Path) -> None:
 def build_database(package: Package, path: Path) -> None:
     with closing(sqlite3.connect(path, isolation_level=None)) as conn:
         conn.execute(f"PRAGMA page_size = {PAGE_SIZE}")
+        # The file is written into the release's staging folder, which a failed build throws away
+        # whole: a journal on disk and a sync per statement would buy nothing and cost most of the time.
+        conn.execute("PRAGMA journal_mode = MEMORY")
+        conn.execute("PRAGMA synchronous = OFF")
         db = sqlite_utils.Database(conn, strict=True)
         for name in creation_order(package):
             _add_table(db, package, name)
