@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from ..core.schema import Field, Schema
+from ..core.timestamps import ZIP_EPOCH
 
 NAME = "croissant.json"
 CONFORMS_TO = "http://mlcommons.org/croissant/1.0"
@@ -97,7 +98,8 @@ def render(descriptors: dict[str, dict[str, Any]], stamp: datetime) -> dict[str,
         "alternateName": package.get("title", ""),
         "description": package.get("description", ""),
         "version": package.get("version", ""),
-        "datePublished": stamp.date().isoformat(),
+        # A release without a dated CHANGELOG entry is stamped with the zip format's epoch: no date.
+        "datePublished": stamp.date().isoformat() if stamp.date() > ZIP_EPOCH.date() else "",
         "url": package.get("homepage", ""),
         "license": _licence(package),
         "keywords": package.get("keywords", []),

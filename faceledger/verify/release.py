@@ -1,7 +1,7 @@
 """A release folder (or its downloaded assets) against SHA256SUMS, its descriptors and its zips.
 
 What a release holds is fixed by publish/release_folder.py: a folder per format
-(csv/, parquet/, json/), each with its datapackage.json; the files beside them;
+(csv/, parquet/, json/, sqlite/), each with its datapackage.json; the files beside them;
 one zip per format; and SHA256SUMS over everything. A release without
 SHA256SUMS, or with a format folder without its descriptor, does not verify.
 A download of the release's assets has the zips and no format folders: a file
