@@ -7,14 +7,16 @@ import json
 import subprocess
 import sys
 import zipfile
+from datetime import UTC, datetime
 from pathlib import Path
 
 import mlcroissant
 import pytest
 
-from faceledger.publish import croissant
+from faceledger.publish import croissant, release_folder
 
 from .test_publish_release_folder import descriptor, rows_from
+from .verify_support import copy_release
 
 
 def document(built: Path) -> dict:
@@ -31,10 +33,24 @@ def test_the_mlcroissant_command_validates_it(built: Path):
     assert "error" not in (result.stdout + result.stderr).lower()
 
 
+def warnings(path: Path) -> set[str]:
+    issues = mlcroissant.Dataset(jsonld=str(path)).metadata.ctx.issues
+    assert not issues.errors, issues.report()
+    return set(issues.warnings)
+
+
+def test_a_dated_release_validates_without_a_warning(built: Path, tmp_path: Path):
+    release = copy_release(built, tmp_path)
+    croissant.write(release, list(release_folder.FOLDERS), datetime(2025, 3, 1, tzinfo=UTC))
+    assert document(release)["datePublished"] == "2025-03-01"
+    assert warnings(release / croissant.NAME) == set()
+    # The repository's version has no dated CHANGELOG entry yet: no date, rather than a made-up one.
+    assert "datePublished" not in document(built)
+    assert {"datePublished" in w for w in warnings(built / croissant.NAME)} <= {True}
+
+
 def test_mlcroissant_reads_every_record_set_as_the_release_rows(built: Path):
     dataset = mlcroissant.Dataset(jsonld=str(built / croissant.NAME))
-    assert not dataset.metadata.ctx.issues.errors
-    assert not dataset.metadata.ctx.issues.warnings, dataset.metadata.ctx.issues.report()
     for resource in descriptor(built / "csv")["resources"]:
         name = resource["name"]
         expected = rows_from(built / "csv", "csv", resource)
