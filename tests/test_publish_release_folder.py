@@ -92,8 +92,13 @@ def test_json_is_one_object_per_line(built: Path):
     data = (built / "json" / "documents.jsonl").read_bytes()
     assert data.endswith(b"}\n") and b"\r" not in data and not data.startswith(b"[")
     records = [json.loads(line) for line in data.decode("utf-8").split("\n")[:-1]]
-    assert all(isinstance(r, dict) for r in records) and len(records) == descriptor(built / "json")["resources"][0]["rows"]
-    assert list(records[0]) == [f["name"] for f in descriptor(built / "json")["resources"][0]["schema"]["fields"]]
+    assert (
+        all(isinstance(r, dict) for r in records)
+        and len(records) == descriptor(built / "json")["resources"][0]["rows"]
+    )
+    assert list(records[0]) == [
+        f["name"] for f in descriptor(built / "json")["resources"][0]["schema"]["fields"]
+    ]
     related = next(r for r in records if r["source_format"] == "related")
     assert related["published_at"].endswith("Z") and related["seed_path"] is None
     assert isinstance(next(r for r in records if r["topics"])["topics"], list)
