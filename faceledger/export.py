@@ -25,7 +25,7 @@ def export(
     if data_format not in EXPORTERS:
         raise ValueError(f"unknown format {data_format!r}; the formats are: {', '.join(EXPORTERS)}")
     exporter = EXPORTERS[data_format]
-    textual = exporter.MEDIATYPE.startswith("text/") or exporter.MEDIATYPE.endswith("json")
+    textual = exporter.MEDIATYPE.startswith("text/") or "json" in exporter.MEDIATYPE
     if str(output) == "-" and not textual and sys.stdout.isatty():
         raise ValueError(f"{data_format} is binary: give --output FILE or redirect standard output")
     table = loader.read(name, version)

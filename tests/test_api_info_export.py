@@ -69,7 +69,7 @@ def test_export_to_standard_output(bundled: Path, built: Path, fmt: str):
     name = names()[0]
     result = cli("export", name, "--format", fmt)
     assert result.exit_code == 0, result.stderr
-    suffix = {"csv": ".csv", "parquet": ".parquet", "json": ".json"}[fmt]
+    suffix = {"csv": ".csv", "parquet": ".parquet", "json": ".jsonl"}[fmt]
     assert result.stdout_bytes == (built / fmt / f"{name}{suffix}").read_bytes()
 
 

@@ -155,8 +155,8 @@ BREAKS = {
     "impossible date": (CONTRACTS, ",--09-05,", ",--09-31,", "bad-date", "award_date", "no day 31"),
     "precision disagreeing with the date": (
         CONTRACTS,
-        ",--09-05,day,",
-        ",--09-05,month,",
+        ",--09-05,,day,",
+        ",--09-05,,month,",
         "precision-mismatch",
         "award_date_precision",
         "",

@@ -70,7 +70,7 @@ def test_fmt_sorts_rows_by_key_and_keeps_every_cell_as_written(repo: Path):
     header, *lines = path.read_text(encoding="utf-8").splitlines()
     # Out of order, a needless quote, no final line end, and an amount written in a form a
     # retyping writer would change.
-    moved = lines[2].replace(",3750000,", ',"3750000.00",')
+    moved = lines[2].replace(",3750000,", ',"03750000",')
     path.write_text("\n".join([header, *lines[3:], moved, *lines[:2]]), encoding="utf-8")
 
     result = cli("validate", "--root", str(repo))
@@ -88,7 +88,7 @@ def test_fmt_sorts_rows_by_key_and_keeps_every_cell_as_written(repo: Path):
     assert formatted.splitlines() == [
         header,
         *lines[:2],
-        lines[2].replace(",3750000,", ",3750000.00,"),
+        lines[2].replace(",3750000,", ",03750000,"),
         *lines[3:],
     ]
     assert formatted.endswith("\n")

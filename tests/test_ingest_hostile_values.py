@@ -95,7 +95,10 @@ def test_formula_title_is_a_warning_and_no_release_cell_runs(repo: Path):
         if c.startswith(("=", "+", "@", "\t", "\r")) or c.startswith("-") and not c.startswith("--")
     ]
     # Parquet and JSON hold the title as it is.
-    docs = json.loads((release / "json" / "documents.json").read_text(encoding="utf-8"))
+    docs = [
+        json.loads(line)
+        for line in (release / "json" / "documents.jsonl").read_text(encoding="utf-8").splitlines()
+    ]
     assert title in {d["title"] for d in docs}
 
 
@@ -131,7 +134,7 @@ def test_year_999_is_a_warning_written_with_four_digits(repo: Path):
     assert any("old.md:3" in line for line in lines_with(result.output, "old-date")), result.output
     release = repo / "dist" / "faceledger-0.1.0"
     assert "0999-06-01T00:00:00Z" in (release / "csv" / "documents.csv").read_text(encoding="utf-8")
-    assert "0999-06-01T00:00:00Z" in (release / "json" / "documents.json").read_text(encoding="utf-8")
+    assert "0999-06-01T00:00:00Z" in (release / "json" / "documents.jsonl").read_text(encoding="utf-8")
     assert "0999-06-01T00:00:00Z" in derived_text(repo, "documents")
     assert cli("validate", "--root", str(repo)).exit_code == 0
     # The project's own diff reads the year back, from the release folder and from the repository.

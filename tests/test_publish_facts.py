@@ -37,6 +37,8 @@ def read_csv(folder: Path, name: str) -> list[dict[str, Any]]:
                 row[spec["name"]] = cell.split(spec["delimiter"])
             elif spec["type"] == "number":
                 row[spec["name"]] = float(cell)
+            elif spec["type"] == "integer":
+                row[spec["name"]] = int(cell)
     return rows
 
 
@@ -46,7 +48,8 @@ def read_rows(release: Path, fmt: str, name: str) -> list[dict[str, Any]]:
         return read_csv(folder, name)
     if fmt == "parquet":
         return pq.read_table(folder / f"{name}.parquet").to_pylist()
-    return json.loads((folder / f"{name}.json").read_text(encoding="utf-8"))
+    lines = (folder / f"{name}.jsonl").read_text(encoding="utf-8").splitlines()
+    return [json.loads(line) for line in lines]
 
 
 @pytest.fixture(scope="module", params=FORMATS)
@@ -73,7 +76,7 @@ def test_the_repository_validates_clean() -> None:
 
 
 def test_release_carries_the_fact_resources(built: Path) -> None:
-    for fmt, suffix in (("csv", ".csv"), ("parquet", ".parquet"), ("json", ".json")):
+    for fmt, suffix in (("csv", ".csv"), ("parquet", ".parquet"), ("json", ".jsonl")):
         descriptor = json.loads((built / fmt / "datapackage.json").read_text(encoding="utf-8"))
         names = [r["name"] for r in descriptor["resources"]]
         for name in ("organizations", "systems", "contracts", "evidence"):

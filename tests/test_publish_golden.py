@@ -37,3 +37,7 @@ def test_the_golden_file_covers_every_format():
     for fmt in ("csv", "parquet", "json"):
         assert f"{fmt}/datapackage.json" in names
         assert sum(name.startswith(f"{fmt}/") for name in names) == 9
+    # The JSON release is JSON Lines: every data file in json/ is a .jsonl.
+    assert {n.rsplit(".", 1)[1] for n in names if n.startswith("json/") and n != "json/datapackage.json"} == {
+        "jsonl"
+    }

@@ -90,7 +90,7 @@ def test_a_corrupt_zip_is_named(release: Path):
 
 
 def test_missing_extra_and_resized_files(release: Path):
-    (release / "json" / "vendors.json").unlink()
+    (release / "json" / "vendors.jsonl").unlink()
     (release / "csv" / "notes.txt").write_text("not part of the release")
     with (release / "csv" / "documents.csv").open("ab") as handle:
         handle.write(b"\r\n")
@@ -98,12 +98,12 @@ def test_missing_extra_and_resized_files(release: Path):
     assert result.exit_code == 1
     for line in [
         "csv/notes.txt: error unlisted-file: not in SHA256SUMS: not part of the release",
-        "json/vendors.json: error missing-file: listed in json/datapackage.json but not here",
+        "json/vendors.jsonl: error missing-file: listed in json/datapackage.json but not here",
         "csv/documents.csv: error bytes-mismatch",
     ]:
         assert line in result.output
     # A file listed in SHA256SUMS is found inside its format's zip when the folder lacks it.
-    assert "json/vendors.json: error missing-file: listed in SHA256SUMS" not in result.output
+    assert "json/vendors.jsonl: error missing-file: listed in SHA256SUMS" not in result.output
 
 
 def test_the_downloaded_assets_verify(release: Path, tmp_path: Path):
@@ -118,7 +118,7 @@ def test_the_downloaded_assets_verify(release: Path, tmp_path: Path):
     result = cli("verify", str(downloads))
     assert result.exit_code == 1
     assert "faceledger-0.1.1-json.zip: error missing-file: listed in SHA256SUMS but not here" in result.output
-    assert "json/documents.json: error missing-file" in result.output
+    assert "json/documents.jsonl: error missing-file" in result.output
     assert cli("verify", str(downloads), "--ignore-missing").exit_code == 0
 
 

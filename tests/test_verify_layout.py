@@ -128,11 +128,11 @@ def test_a_zip_on_its_own_without_sha256sums_fails(copy: Path, tmp_path: Path):
     assert result.exit_code == 1
     assert f"SHA256SUMS: error missing-file: not beside {target.name}" in result.output
     # What the descriptor inside can vouch for, it still checks.
-    rewrite_zip(target, lambda members: [m for m in members if not m[0].filename.endswith("/systems.json")])
-    rewrite_zip(target, lambda members: [*members, member(f"{copy.name}-json/extra.json", b"[]")])
+    rewrite_zip(target, lambda members: [m for m in members if not m[0].filename.endswith("/systems.jsonl")])
+    rewrite_zip(target, lambda members: [*members, member(f"{copy.name}-json/extra.jsonl", b"{}\n")])
     result = cli("verify", str(target))
-    assert f"{copy.name}-json/systems.json: error missing-file" in result.output
-    assert f"{copy.name}-json/extra.json: error unlisted-file" in result.output
+    assert f"{copy.name}-json/systems.jsonl: error missing-file" in result.output
+    assert f"{copy.name}-json/extra.jsonl: error unlisted-file" in result.output
 
 
 def test_a_zip_not_listed_in_sha256sums_is_named_on_its_own(copy: Path):

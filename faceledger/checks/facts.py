@@ -14,6 +14,7 @@ What a field needs beyond that is declared in its Table Schema under
   a name field, the row itself, by name or alias) is named in one of the fact's quotes.
 - `{"match": "sourced", "or": F}`: a quote is cited for the field, or field F holds a source.
 
+`x-faceledger-year-of` names the partial-date field whose year the field holds (award_year).
 `x-faceledger-standard` names the code list a field's values come from (ISO 3166-1, ISO 4217).
 """
 
@@ -32,6 +33,8 @@ FACTS = ("organizations", "systems", "contracts")
 EVIDENCE = "evidence"
 RULE = "x-faceledger-evidence"
 STANDARD = "x-faceledger-standard"
+# A field that holds the year of the partial date in the field it names (award_year of award_date).
+YEAR_OF = "x-faceledger-year-of"
 # Each kind of rule, with the keys it needs that name another field of the same schema.
 RULE_FIELDS = {
     "amount": ("currency",),
@@ -114,7 +117,9 @@ def rule_problems(package: Package) -> list[Finding]:
         for spec in schema.fields:
             rule, standard = spec.get(RULE), spec.get(STANDARD)
             problem = None
-            if standard is not None and standard not in STANDARDS:
+            if spec.get(YEAR_OF) is not None and spec.get(YEAR_OF) not in fields:
+                problem = f"{YEAR_OF} refers to a field the schema does not have"
+            elif standard is not None and standard not in STANDARDS:
                 problem = f"{STANDARD} must be one of {', '.join(STANDARDS)}"
             elif rule is not None and (not isinstance(rule, dict) or rule.get("match") not in RULE_FIELDS):
                 problem = f"{RULE} needs a match: one of {', '.join(RULE_FIELDS)}"

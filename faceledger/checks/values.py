@@ -11,7 +11,7 @@ from functools import cache
 from ..core.findings import Finding
 from ..core.schema import Field
 from . import quotes as ev
-from .facts import FACTS, RULE, STANDARD, Facts, figure
+from .facts import FACTS, RULE, STANDARD, YEAR_OF, Facts, figure
 
 
 def value_problems(facts: Facts) -> list[Finding]:
@@ -23,6 +23,8 @@ def value_problems(facts: Facts) -> list[Finding]:
                 findings += _amount_problems(facts, name, spec)
             if spec.get(RULE, {}).get("match") == "date":
                 findings += _date_problems(facts, name, spec)
+            if spec.get(YEAR_OF) is not None:
+                findings += _year_problems(facts, name, spec)
     findings += _relationship_problems(facts)
     findings += _party_problems(facts)
     findings += _parent_problems(facts)
@@ -123,6 +125,29 @@ def _date_problems(facts: Facts, name: str, spec: Field) -> list[Finding]:
                     "future-date",
                     f"{date} is later than {source}, published {bound.date().isoformat()}: a document cannot report what had not happened",
                     field=field_name,
+                )
+            )
+    return findings
+
+
+def _year_problems(facts: Facts, name: str, spec: Field) -> list[Finding]:
+    """A year field holds the year of its date, and nothing when the date gives none."""
+    findings = []
+    source = spec.get(YEAR_OF)
+    for index, row in enumerate(facts.rows[name]):
+        if not facts.known(name, index, spec.name, source):
+            continue
+        date = ev.parse_partial_date(row[source])[0] if row[source] is not None else None
+        expected = date.year if date is not None else None
+        if row[spec.name] != expected:
+            write = "leave it empty" if expected is None else f"write {expected}"
+            findings.append(
+                Finding(
+                    *facts.where(name, index),
+                    "year-mismatch",
+                    f"{spec.name} is {row[spec.name]!r} but {source} {row[source]!r} gives "
+                    f"{'no year' if expected is None else f'the year {expected}'}: {write}",
+                    field=spec.name,
                 )
             )
     return findings

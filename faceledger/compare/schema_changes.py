@@ -19,6 +19,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from ..core.layout import UNMEASURED_BYTES
 from ..core.schema import ForeignKey, TableSchema, field_names, primary_key
 from ..core.versions import Level
 
@@ -40,6 +41,7 @@ STORAGE = {
     "path",
     "schema",
     "bytes",
+    UNMEASURED_BYTES,
     "hash",
     "rows",
     "format",

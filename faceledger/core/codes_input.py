@@ -290,6 +290,13 @@ INPUT_CODES: tuple[Code, ...] = (
     Code("precision-mismatch", ERROR, ("facts",), "a date precision that contradicts the date"),
     Code("missing-value", ERROR, ("facts",), "a date without its precision or its source"),
     Code(
+        "year-mismatch",
+        ERROR,
+        ("facts",),
+        "a year field (`award_year`) that is not the year of the date it goes with: empty when the date "
+        "gives no year",
+    ),
+    Code(
         "future-date",
         ERROR,
         ("facts", "seeds"),

@@ -23,6 +23,9 @@ from pathlib import Path
 from typing import Any
 
 DESCRIPTOR = "datapackage.json"
+# A release descriptor's name for a resource's size where `bytes` would mislead frictionless-py,
+# which cannot measure some formats (Parquet) and reports a recorded `bytes` as wrong.
+UNMEASURED_BYTES = "x-faceledger-bytes"
 PACKAGE_DATA = Path(__file__).resolve().parent.parent / "data"
 # The release format the bundle carries: typed, compact and quick to read.
 FORMAT = "parquet"

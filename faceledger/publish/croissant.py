@@ -17,6 +17,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+from ..core.layout import UNMEASURED_BYTES
 from ..core.schema import Field, Schema
 from ..core.timestamps import ZIP_EPOCH
 
@@ -149,7 +150,7 @@ def _file_object(fmt: str, resource: dict[str, Any]) -> dict[str, Any]:
         "name": rel,
         "description": f"{resource['name']} ({fmt})",
         "contentUrl": rel,
-        "contentSize": f"{resource['bytes']} B",
+        "contentSize": f"{resource.get('bytes', resource.get(UNMEASURED_BYTES))} B",
         "encodingFormat": resource["mediatype"],
         "sha256": str(resource["hash"]).removeprefix("sha256:"),
     }

@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from ..core.files import dump_json, sha256_file, staged_folder
-from ..core.layout import DESCRIPTOR
+from ..core.layout import DESCRIPTOR, UNMEASURED_BYTES
 from ..core.package import Package
 from . import croissant, sqlite_db
 from .checksums import write_checksums
@@ -51,18 +51,23 @@ def format_descriptor(package: Package, exporter: Exporter, folder: Path) -> dic
         name = resource["name"]
         path = folder / f"{name}{exporter.SUFFIX}"
         schema = package.schemas[name]
-        entry = {k: v for k, v in resource.items() if k not in ("path", "schema", "bytes", "hash")}
+        rows = package.tables[name].data.num_rows
+        entry = {
+            k: v
+            for k, v in resource.items()
+            if k not in ("path", "schema", "bytes", "hash", UNMEASURED_BYTES)
+        }
         entry.update(
             {
                 "path": path.name,
                 "type": "table",
                 "format": exporter.FORMAT,
                 "mediatype": exporter.MEDIATYPE,
-                **exporter.descriptor_extras(),
-                "bytes": path.stat().st_size,
+                **exporter.descriptor_extras(rows),
+                "bytes" if exporter.MEASURED else UNMEASURED_BYTES: path.stat().st_size,
                 "hash": "sha256:" + sha256_file(path),
                 # frictionless checks `rows` too; loaders and readers can check completeness with it.
-                "rows": package.tables[name].data.num_rows,
+                "rows": rows,
                 "schema": exporter.descriptor_schema(schema),
             }
         )

@@ -1,4 +1,4 @@
-"""A datapackage.json as verify reads it: the resources it records, each with a path, `bytes` and `hash`.
+"""A datapackage.json as verify reads it: the resources it records, each with a path, size and `hash`.
 
 Whatever the descriptor holds (not JSON, `resources` a number, null or a list
 of strings, paths that climb), the answer is findings, never an exception.
@@ -10,6 +10,7 @@ import json
 from dataclasses import dataclass
 
 from ..core.findings import Finding
+from ..core.layout import UNMEASURED_BYTES
 from .measure import Measured, release_path, shown
 
 
@@ -48,7 +49,10 @@ def read_resources(data: bytes, where: str) -> tuple[list[Resource], list[Findin
         elif path in found:
             message = f"resource path {shown(path)} is listed twice"
         else:
-            found[path] = Resource(path, resource.get("bytes"), resource.get("hash"))
+            # A format frictionless-py cannot measure records its size under another name (Parquet):
+            # the size is checked all the same, whichever name records it.
+            size = resource["bytes"] if "bytes" in resource else resource.get(UNMEASURED_BYTES)
+            found[path] = Resource(path, size, resource.get("hash"))
             continue
         findings.append(Finding(where, None, "invalid-descriptor", message))
     return list(found.values()), findings

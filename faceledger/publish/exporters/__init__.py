@@ -22,12 +22,15 @@ class Exporter(Protocol):
     FORMAT: str  # the format's folder in a release, and its name on the command line
     SUFFIX: str
     MEDIATYPE: str
+    # Whether frictionless-py measures the file's bytes as it reads it. When it cannot, the descriptor
+    # records the size as UNMEASURED_BYTES instead of `bytes`, which frictionless would call wrong.
+    MEASURED: bool
 
     def write(self, table: pa.Table, schema: TableSchema, path: Path) -> None:
         """Write one resource's table to `path`, the same bytes for the same table."""
 
-    def descriptor_extras(self) -> dict[str, Any]:
-        """Properties the format adds to each resource in its datapackage.json (encoding, dialect)."""
+    def descriptor_extras(self, rows: int) -> dict[str, Any]:
+        """Properties the format adds to (or sets in) a resource of `rows` rows in its datapackage.json."""
 
     def descriptor_schema(self, schema: TableSchema) -> TableSchema:
         """The Table Schema as the format's datapackage.json declares it, for frictionless readers."""

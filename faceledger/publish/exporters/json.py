@@ -1,8 +1,13 @@
-"""JSON: one file per resource, an array of objects in schema field order.
+"""JSON Lines: one file per resource, one object per line in schema field order.
 
-Each object sits on its own line, so the file diffs line by line and can be
-streamed. Lists are JSON arrays, datetimes ISO 8601 strings in UTC with a Z
-suffix, dates YYYY-MM-DD strings, missing values null.
+Each line is a complete JSON object (UTF-8, ending in `\\n`, no array around
+them), so pandas (`read_json(lines=True)`), polars (`read_ndjson`), DuckDB and
+`jq` read the file as a stream, and it diffs line by line. Lists are JSON arrays,
+datetimes ISO 8601 strings in UTC with a Z suffix, dates YYYY-MM-DD strings,
+integers JSON integers, missing values null. A table without rows is an empty
+file. The release keeps the folder and command-line name `json`; the files are
+`.jsonl` and the descriptor names their format `jsonl`, the name frictionless
+reads them by.
 """
 
 from __future__ import annotations
@@ -19,8 +24,11 @@ import pyarrow as pa
 from ...core.schema import TableSchema, format_datetime
 
 FORMAT = "json"
-SUFFIX = ".json"
-MEDIATYPE = "application/json"
+SUFFIX = ".jsonl"
+# JSON Lines has no registered media type; this is the one jsonlines.org proposes.
+MEDIATYPE = "application/jsonl"
+# frictionless-py counts and hashes a JSON Lines file as it reads it: `bytes` can stand as it is.
+MEASURED = True
 
 
 def _plain(value: Any) -> Any:
@@ -58,13 +66,8 @@ def _lines(table: pa.Table, schema: TableSchema) -> Iterator[str]:
 
 
 def _write(out: IO[str], table: pa.Table, schema: TableSchema) -> None:
-    if table.num_rows == 0:
-        out.write("[]\n")
-        return
-    out.write("[\n")
-    for number, line in enumerate(_lines(table, schema)):
-        out.write(",\n" + line if number else line)
-    out.write("\n]\n")
+    for line in _lines(table, schema):
+        out.write(line + "\n")
 
 
 def render(table: pa.Table, schema: TableSchema) -> bytes:
@@ -78,10 +81,13 @@ def write(table: pa.Table, schema: TableSchema, path: Path) -> None:
         _write(out, table, schema)
 
 
-def descriptor_extras() -> dict[str, Any]:
-    return {"encoding": "utf-8"}
+def descriptor_extras(rows: int) -> dict[str, Any]:
+    # frictionless-py 5 cannot read an empty JSON Lines file as a table (its reader fails on the
+    # first line it does not find), so a resource without rows is declared a plain file: frictionless
+    # then checks its bytes and hash, and the schema still says what its rows would hold.
+    return {"format": "jsonl", "encoding": "utf-8", **({"type": "file"} if rows == 0 else {})}
 
 
 def descriptor_schema(schema: TableSchema) -> TableSchema:
-    """JSON readers take the Table Schema as it is."""
+    """JSON Lines readers take the Table Schema as it is."""
     return schema
