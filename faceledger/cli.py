@@ -315,6 +315,24 @@ def verify_command(
     raise typer.Exit(code)
 
 
+@app.command("site")
+def site_command(
+    root: RootOption = Path("."),
+    release: Annotated[
+        Path | None, typer.Option(help="The release folder (default: ROOT/dist/faceledger-<version>).")
+    ] = None,
+) -> None:
+    """Render the static site of a built release into its site/ folder (`faceledger build` does too)."""
+    from .site import ReleaseUnreadable, site
+
+    try:
+        folder = site(root.resolve(), release)
+    except (ReleaseUnreadable, OSError) as exc:
+        typer.echo(f"site failed: {exc}", err=True)
+        raise typer.Exit(1) from None
+    typer.echo(f"site written to {folder}; open {folder / 'index.html'}", err=True)
+
+
 @app.command("show")
 def show_command(
     what: Annotated[str, typer.Argument(help="A document_id, or a seed's path (seeds/NAME) or file name.")],
