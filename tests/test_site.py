@@ -11,10 +11,13 @@ import pytest
 from faceledger.build import build
 from faceledger.publish.checksums import SUMS
 from faceledger.verify import verify
+from faceledger.website.data import read_release
+from faceledger.website.pages import PAGE_SIZE
 from faceledger.website.render import render
+from faceledger.website.render import site_files as site_files_of
 
 from .site_support import HOSTILE, MAX_PAGE, hostile_repo, parse, site_files
-from .support import cli
+from .support import REPO, cli
 
 EXTERNAL = re.compile(r"^[a-z][a-z0-9+.-]*:", re.IGNORECASE)
 
@@ -119,7 +122,8 @@ def test_the_home_page_lists_every_download_with_the_sha256_that_sha256sums_give
     assert data["license"] == "https://creativecommons.org/licenses/by/4.0/"
     assert data["keywords"] and data["creator"] and data["description"]
     listed = {d["name"]: d for d in data["distribution"]}
-    assert {path: d["sha256"] for path, d in listed.items()} == {path: digest for digest, path in top}
+    zips = {path: digest for digest, path in top if path.endswith(".zip")}
+    assert len(zips) == 3 and {path: d["sha256"] for path, d in listed.items()} == zips
     assert listed["faceledger-0.1.0-csv.zip"]["contentUrl"].endswith(
         "/releases/download/v0.1.0/faceledger-0.1.0-csv.zip"
     )
@@ -180,3 +184,27 @@ def test_faceledger_site_without_a_release_says_so(repo: Path):
     result = cli("site", "--root", str(repo))
     assert result.exit_code == 1
     assert "run `faceledger build` first" in result.stderr
+
+
+@pytest.mark.slow
+def test_at_100k_documents_the_documents_list_is_paginated_and_every_page_stays_light(
+    built: Path, tmp_path: Path
+):
+    import sys
+
+    sys.path.insert(0, str(REPO / "bench"))
+    from bench_site import grow_documents
+
+    grown = grow_documents(built, tmp_path / built.name, 100_000)
+    files = site_files_of(read_release(grown))
+    lists = sorted(
+        rel for rel in files if rel.startswith("documents") and rel.endswith(".html") and "/" not in rel
+    )
+    assert len(lists) == 100_000 // PAGE_SIZE
+    assert lists[:3] == ["documents-10.html", "documents-100.html", "documents-101.html"]
+    assert max(len(data) for data in files.values()) < MAX_PAGE
+    first = files["documents.html"].decode("utf-8")
+    assert first.count('<tr><th scope="row">') == PAGE_SIZE
+    assert 'href="documents-200.html"' in first and "Documents, page 1 of 200" in first
+    # Only the documents something quotes have a page of their own.
+    assert len([rel for rel in files if rel.startswith("documents/")]) == 3

@@ -23,6 +23,8 @@ NO_YEAR = "no year"
 # SVG names no font file or URL.
 FONT = "sans-serif"
 WIDTH = 480
+# Room for an organization's full name on an axis, in pixels.
+LABELS = 320
 
 
 @dataclass(frozen=True)
@@ -124,7 +126,7 @@ def charts(release: Release) -> list[Chart]:
             .mark_bar()
             .encode(
                 x=alt.X("sum(amount):Q", title="amount (not converted between currencies)"),
-                y=alt.Y(f"{who}:N", sort="-x", title=None),
+                y=alt.Y(f"{who}:N", sort="-x", title=None, axis=alt.Axis(labelLimit=LABELS)),
                 color=alt.Color("currency:N"),
             )
         )
@@ -156,9 +158,10 @@ def charts(release: Release) -> list[Chart]:
     rows = matrix(release)
     fields = ("buyer", "vendor", "contracts")
     base = alt.Chart(_data(rows, fields), width=WIDTH).encode(
-        x=alt.X("vendor:N", axis=alt.Axis(labelAngle=-30)), y=alt.Y("buyer:N")
+        x=alt.X("vendor:N", axis=alt.Axis(labelAngle=-30, labelLimit=LABELS)),
+        y=alt.Y("buyer:N", axis=alt.Axis(labelLimit=LABELS)),
     )
-    chart = base.mark_rect().encode(
+    chart = base.mark_rect(stroke="white", strokeWidth=2).encode(
         color=alt.Color("contracts:Q", scale=alt.Scale(scheme="blues"))
     ) + base.mark_text(fontSize=13).encode(text="contracts:Q")
     title = "Which buyer contracts which vendor"

@@ -1,7 +1,8 @@
 """schema.org `Dataset` JSON-LD for the home page, from the release's descriptor and SHA256SUMS.
 
-Search engines (Google Dataset Search) read it. Download URLs are the release
-assets on the project's GitHub releases page, where the release workflow puts them.
+Search engines (Google Dataset Search) read it. Its distributions are the
+release's zips, one per format, at the project's GitHub releases page, where the
+release workflow attaches them.
 """
 
 from __future__ import annotations
@@ -49,6 +50,7 @@ def dataset(release: Release) -> dict[str, Any]:
                 "sha256": d.sha256,
             }
             for d in release.downloads
+            if d.path.endswith(".zip")
         ],
     }
 
