@@ -317,20 +317,16 @@ def verify_command(
 
 @app.command("site")
 def site_command(
-    root: RootOption = Path("."),
-    release: Annotated[
-        Path | None, typer.Option(help="The release folder (default: ROOT/dist/faceledger-<version>).")
-    ] = None,
+    root: RootOption = Path("."), release: Annotated[Path | None, typer.Option()] = None
 ) -> None:
-    """Render the static site of a built release into its site/ folder (`faceledger build` does too)."""
+    """Render the static site of a built release (default: ROOT/dist/faceledger-<version>) into its site/."""
     from .site import ReleaseUnreadable, site
 
     try:
-        folder = site(root.resolve(), release)
+        typer.echo(f"site written to {site(root.resolve(), release)}", err=True)
     except (ReleaseUnreadable, OSError) as exc:
         typer.echo(f"site failed: {exc}", err=True)
         raise typer.Exit(1) from None
-    typer.echo(f"site written to {folder}; open {folder / 'index.html'}", err=True)
 
 
 @app.command("show")
