@@ -43,6 +43,9 @@ def test_the_build_writes_every_page_the_issue_lists(site: Path):
     ):
         assert (site / page).is_file(), page
     assert len(list((site / "charts").glob("*.svg"))) == 4
+    # Without JavaScript the contracts table is whole: every row is in the HTML, none hidden.
+    contracts = (site / "contracts.html").read_text(encoding="utf-8")
+    assert contracts.count('<tr><th scope="row"><a href="contracts/') == 8 and " hidden" not in contracts
 
 
 def test_links_are_relative_and_resolve_and_nothing_loads_from_another_host(site: Path):
