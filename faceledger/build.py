@@ -32,6 +32,8 @@ from .ingest.repository import read_repository
 from .publish.bundle import fill_bundle, source_bundle, write_bundle
 from .publish.release_folder import fill_release, release_name, write_release
 from .publish.repository import repository_files, stale_files
+from .website import FOLDER as SITE
+from .website.render import render as render_site
 
 STALE = "out of date with seeds/, schema/ and the finding-code catalogue: run `faceledger build` and commit the result"
 # What `faceledger validate` says of a stale generated file: a contributor need not build (CONTRIBUTING.md).
@@ -186,6 +188,8 @@ def write(
             outputs.remove(root / rel)
         release = outputs.folder(target / release_name(package))
         fill_release(package, release, release_name(package), changes_csv(changes), stamp, pending)
+        # The site is a view of the finished release, outside its SHA256SUMS (website/__init__.py).
+        render_site(release, release / SITE, package.texts)
         if bundle is not None:
             # A source checkout: refresh the data `import faceledger` loads (editable installs).
             fill_bundle(package, release, outputs.folder(bundle))

@@ -315,6 +315,20 @@ def verify_command(
     raise typer.Exit(code)
 
 
+@app.command("site")
+def site_command(
+    root: RootOption = Path("."), release: Annotated[Path | None, typer.Option()] = None
+) -> None:
+    """Render the static site of a built release (default: ROOT/dist/faceledger-<version>) into its site/."""
+    from .site import ReleaseUnreadable, site
+
+    try:
+        typer.echo(f"site written to {site(root.resolve(), release)}", err=True)
+    except (ReleaseUnreadable, OSError) as exc:
+        typer.echo(f"site failed: {exc}", err=True)
+        raise typer.Exit(1) from None
+
+
 @app.command("show")
 def show_command(
     what: Annotated[str, typer.Argument(help="A document_id, or a seed's path (seeds/NAME) or file name.")],

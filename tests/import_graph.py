@@ -13,8 +13,8 @@ from pathlib import Path
 
 PACKAGE = Path(__file__).resolve().parent.parent / "faceledger"
 # Stages in data-flow order. A module may import from its own stage or an earlier one, never a later one.
-STAGES = ("core", "ingest", "checks", "compare", "publish", "commands", "cli")
-COMMANDS = ("build", "validate", "fmt", "release", "diff", "verify", "export", "show", "remote")
+STAGES = ("core", "ingest", "checks", "compare", "publish", "website", "commands", "cli")
+COMMANDS = ("build", "validate", "fmt", "release", "diff", "verify", "export", "show", "remote", "site")
 # The runtime API (what `import faceledger` exposes) stands beside the pipeline: it reads only core.
 API = ("loader", "joins")
 # The one call from the API into a command's module: a load with a version fetches that release

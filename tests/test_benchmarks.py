@@ -25,6 +25,7 @@ SMALL_RUNS = {
     "part_sizes.py": ["--seeds", "50"],
     "facts_package.py": ["generated", "--rows", "500", "--errors", "12"],
     "bench_validate.py": ["--rows", "2000", "--runs", "1"],
+    "bench_site.py": ["--documents", "1200", "--runs", "1"],
 }
 
 

@@ -10,11 +10,13 @@ SHA256SUMS lists under a format folder is then checked inside that format's zip.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 from ..core.findings import Finding
 from ..core.layout import DESCRIPTOR
 from ..publish.checksums import SUMS
+from ..website import FOLDER as SITE
 from .archive import verify_zip, zip_format
 from .descriptor import check_resource, read_resources
 from .measure import MAX_TEXT, TooLarge, measure_file, prefixed
@@ -60,7 +62,20 @@ def verify_release(folder: Path, ignore_missing: bool) -> list[Finding]:
     for archive in archives:
         copies = _copies(folder, zip_format(archive)) if sums is None else None
         findings += verify_zip(archive, archive.name, sums, copies)
-    return findings
+    return findings + verify_site(folder)
+
+
+def verify_site(folder: Path) -> list[Finding]:
+    """The release's site/, when it is there, against its own SHA256SUMS (the release's does not list it)."""
+    site = folder / SITE
+    if not site.is_dir():
+        return []
+    sums, findings = load_sums(site / SUMS)
+    if sums is None and not findings:
+        findings.append(Finding(SUMS, None, "missing-file", f"a release's {SITE}/ holds its own {SUMS}"))
+    elif sums is not None:
+        findings += _verify_sums(site, sums, set(), set(), ignore_missing=False)
+    return [replace(finding, path=f"{SITE}/{finding.path}") for finding in findings]
 
 
 def _copies(folder: Path, fmt: str) -> dict[str, tuple[str, str]]:
@@ -113,7 +128,8 @@ def _verify_sums(
             findings.append(Finding(name, None, "checksum-mismatch", f"its SHA-256 is not the one in {SUMS}"))
     for path in sorted(folder.rglob("*")):
         rel = path.relative_to(folder).as_posix()
-        if rel != SUMS and rel not in sums and path.is_file():
+        # The site is checked against its own SHA256SUMS (verify_site).
+        if rel != SUMS and rel not in sums and path.is_file() and not rel.startswith(f"{SITE}/"):
             findings.append(Finding(rel, None, "unlisted-file", f"not in {SUMS}: not part of the release"))
     return findings
 

@@ -1,0 +1,135 @@
+"""What the site shows, read from the built release: its Parquet tables, descriptor, SHA256SUMS and changes.
+
+Only the release's published files are read, through the Parquet folder's
+datapackage.json, so that a change of format or of a resource's fields
+reaches the site without an edit here.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+
+import pyarrow.parquet as pq
+
+from ..core.layout import DESCRIPTOR, FORMAT
+from ..publish.checksums import SUMS
+from ..publish.release_folder import CHANGES
+
+Row = dict[str, Any]
+
+
+class ReleaseUnreadable(FileNotFoundError):
+    """The folder is not a built release the site can be rendered from."""
+
+
+@dataclass(frozen=True)
+class Download:
+    path: str
+    sha256: str
+    size: int
+
+
+@dataclass
+class Release:
+    folder: Path
+    descriptor: dict[str, Any]
+    tables: dict[str, list[Row]]
+    downloads: list[Download]
+    changes: list[Row]
+    changelog: str
+    # Evidence rows by the id they cite: ("document_id", "doc-…") -> rows.
+    cited: dict[tuple[str, str], list[Row]] = field(default_factory=dict)
+    # Each document's quotable text (title, excerpt, body), when the caller has the seeds: the
+    # release carries only excerpts, so without it a quote is shown in its excerpt or alone.
+    texts: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def version(self) -> str:
+        return str(self.descriptor.get("version", ""))
+
+    def rows(self, name: str) -> list[Row]:
+        return self.tables.get(name, [])
+
+    def by_id(self, name: str, key: str) -> dict[str, Row]:
+        return {str(row[key]): row for row in self.rows(name)}
+
+    def citing(self, key: str, value: str) -> list[Row]:
+        return self.cited.get((key, value), [])
+
+    def schema(self, name: str) -> dict[str, Any]:
+        for resource in self.descriptor.get("resources", []):
+            if resource["name"] == name:
+                schema: dict[str, Any] = resource["schema"]
+                return schema
+        return {}
+
+
+def _cell(value: Any) -> Any:
+    """A Parquet value as the site shows it: dates in ISO form, lists as lists of cells."""
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    if isinstance(value, list):
+        return [_cell(item) for item in value]
+    return value
+
+
+def read_release(folder: Path, texts: dict[str, str] | None = None) -> Release:
+    """The release at `folder`; ReleaseUnreadable when its Parquet descriptor or SHA256SUMS is missing."""
+    descriptor_path = folder / FORMAT / DESCRIPTOR
+    sums_path = folder / SUMS
+    for needed in (descriptor_path, sums_path):
+        if not needed.is_file():
+            raise ReleaseUnreadable(
+                f"{folder} is not a built release: {needed.relative_to(folder)} is missing"
+            )
+    descriptor = json.loads(descriptor_path.read_bytes())
+    tables = {}
+    for resource in descriptor.get("resources", []):
+        table = pq.read_table(folder / FORMAT / resource["path"])
+        tables[resource["name"]] = [{k: _cell(v) for k, v in row.items()} for row in table.to_pylist()]
+    changes_path = folder / CHANGES
+    changes = (
+        list(csv.DictReader(io.StringIO(changes_path.read_text(encoding="utf-8"))))
+        if changes_path.is_file()
+        else []
+    )
+    changelog_path = folder / "CHANGELOG.md"
+    release = Release(
+        folder,
+        descriptor,
+        tables,
+        _downloads(folder, sums_path.read_text(encoding="utf-8")),
+        changes,
+        changelog_path.read_text(encoding="utf-8") if changelog_path.is_file() else "",
+        texts=dict(texts or {}),
+    )
+    release.cited = _index(release.rows("evidence"), release.schema("evidence"))
+    return release
+
+
+def _downloads(folder: Path, sums: str) -> list[Download]:
+    """The files a release download holds: the top-level entries of SHA256SUMS (format folders ship in zips)."""
+    found = []
+    for line in sums.splitlines():
+        digest, _, path = line.partition("  ")
+        if path and "/" not in path:
+            found.append(Download(path, digest, (folder / path).stat().st_size))
+    return found
+
+
+def _index(evidence: list[Row], schema: dict[str, Any]) -> dict[tuple[str, str], list[Row]]:
+    """Evidence rows under each id they cite, by the foreign keys the evidence schema declares."""
+    keys = [fk["fields"][0] for fk in schema.get("foreignKeys", []) if len(fk["fields"]) == 1]
+    cited: dict[tuple[str, str], list[Row]] = defaultdict(list)
+    for row in evidence:
+        for key in keys:
+            if row.get(key):
+                cited[(key, str(row[key]))].append(row)
+    return dict(cited)

@@ -1,0 +1,327 @@
+"""The pages of the records: contracts, organizations, systems and documents, each list and each record.
+
+A record's page shows each of its fields beside the evidence rows whose
+`fields` name it; evidence that names no field supports the record as a whole.
+Fields come from the release's Table Schema, never from a list kept here.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterator
+from typing import Any
+
+from .data import Release, Row
+from .env import Cell, page_name, render
+from .env import figure as _text
+
+# Rows on one page of the documents list: at 100k documents, 200 pages of about 150 KB.
+PAGE_SIZE = 500
+
+Pages = dict[str, bytes]
+
+
+def _href(kind: str, key: Any, up: str = "") -> str | None:
+    return f"{up}{kind}/{page_name(str(key))}.html" if key else None
+
+
+class Site:
+    """Names and links shared by every page."""
+
+    def __init__(self, release: Release, common: dict[str, Any]) -> None:
+        self.release = release
+        self.common = common
+        self.organizations = release.by_id("organizations", "organization_id")
+        self.systems = release.by_id("systems", "system_id")
+        self.documents = release.by_id("documents", "document_id")
+        self.contracts = release.by_id("contracts", "contract_id")
+        # Which field of each resource refers to which resource (from the schemas' foreign keys).
+        self.refs = {
+            resource["name"]: {
+                fk["fields"][0]: fk["reference"].get("resource") or resource["name"]
+                for fk in resource["schema"].get("foreignKeys", [])
+                if len(fk["fields"]) == 1
+            }
+            for resource in release.descriptor.get("resources", [])
+        }
+
+    def name(self, kind: str, key: Any) -> str:
+        row = {"organizations": self.organizations, "systems": self.systems, "contracts": self.contracts}.get(
+            kind, {}
+        ).get(str(key))
+        if kind == "documents":
+            row = self.documents.get(str(key))
+            return str((row or {}).get("title") or key)
+        return str((row or {}).get("name") or key)
+
+    def cell(self, resource: str, field: str, value: Any, up: str) -> Cell:
+        target = self.refs.get(resource, {}).get(field)
+        if target and value:
+            return Cell(self.name(target, value), _href(target, value, up))
+        if field.endswith("url") and value:
+            return Cell(_text(value), str(value))
+        return Cell(_text(value))
+
+    def page(self, template: str, **values: Any) -> bytes:
+        return render(template, **self.common, **values)
+
+    def record(
+        self,
+        resource: str,
+        key_field: str,
+        row: Row,
+        title: str,
+        sections: list[Any],
+        general_heading: str = "Quotes about it as a whole",
+    ) -> bytes:
+        key = str(row[key_field])
+        evidence = self.release.citing(key_field, key)
+        facts = []
+        for spec in self.release.schema(resource).get("fields", []):
+            name = spec["name"]
+            quotes = [e for e in evidence if name in (e.get("fields") or [])]
+            cell = self.cell(resource, name, row.get(name), "../")
+            facts.append({"name": name, "text": cell.text, "href": cell.href, "quotes": quotes})
+        general = [e for e in evidence if not e.get("fields")]
+        return self.page(
+            "record.html",
+            texts=self.release.texts,
+            title=title,
+            up="../",
+            intro=None,
+            resource=resource,
+            facts=facts,
+            general=general,
+            general_heading=general_heading,
+            sections=sections,
+            documents=self.documents,
+        )
+
+    def listing(
+        self, name: str, title: str, columns: list[str], rows: list[list[Cell]], **extra: Any
+    ) -> bytes:
+        values: dict[str, Any] = {"intro": None, "pages": None, "sortable": True, "up": ""} | extra
+        return self.page("listing.html", title=title, caption=title, columns=columns, rows=rows, **values)
+
+
+def _contract_row(site: Site, row: Row) -> list[Cell]:
+    amount = row.get("amount")
+    date = _text(row.get("award_date"))
+    precision = row.get("award_date_precision")
+    return [
+        Cell(row["contract_id"], _href("contracts", row["contract_id"])),
+        Cell(_text(row.get("relationship"))),
+        site.cell("contracts", "buyer_organization_id", row.get("buyer_organization_id"), ""),
+        site.cell("contracts", "vendor_organization_id", row.get("vendor_organization_id"), ""),
+        site.cell("contracts", "system_id", row.get("system_id"), ""),
+        Cell(_text(amount), sort=amount if amount is not None else ""),
+        Cell(_text(row.get("currency"))),
+        Cell(f"{date} ({precision})" if date and precision else date, sort=date),
+        Cell(_text(row.get("status"))),
+    ]
+
+
+CONTRACT_COLUMNS = [
+    "contract",
+    "relationship",
+    "buyer",
+    "vendor",
+    "system",
+    "amount",
+    "currency",
+    "date",
+    "status",
+]
+
+
+def contracts(site: Site) -> Iterator[tuple[str, bytes]]:
+    rows = site.release.rows("contracts")
+    yield (
+        "contracts.html",
+        site.listing(
+            "contracts",
+            "Contracts and relationships",
+            CONTRACT_COLUMNS,
+            [_contract_row(site, row) for row in rows],
+            intro="Every contract and relationship. With JavaScript on, click a heading to sort and type in the box to filter.",
+        ),
+    )
+    for row in rows:
+        key = str(row["contract_id"])
+        title = f"{key}: {site.name('organizations', row.get('buyer_organization_id'))} and {site.name('organizations', row.get('vendor_organization_id')) if row.get('vendor_organization_id') else 'no vendor named'}"
+        yield f"contracts/{page_name(key)}.html", site.record("contracts", "contract_id", row, title, [])
+
+
+def _contract_items(site: Site, rows: list[Row], role: str) -> list[Cell]:
+    return [
+        Cell(
+            f"{row['contract_id']} ({_text(row.get('relationship'))})",
+            _href("contracts", row["contract_id"], "../"),
+            note=role,
+        )
+        for row in rows
+    ]
+
+
+def organizations(site: Site) -> Iterator[tuple[str, bytes]]:
+    all_contracts = site.release.rows("contracts")
+    rows = site.release.rows("organizations")
+    listed = [
+        [
+            Cell(row.get("name") or row["organization_id"], _href("organizations", row["organization_id"])),
+            Cell(_text(row.get("kind"))),
+            Cell(_text(row.get("country"))),
+            site.cell("organizations", "parent_organization_id", row.get("parent_organization_id"), ""),
+            Cell(len(site.release.citing("organization_id", str(row["organization_id"])))),
+        ]
+        for row in rows
+    ]
+    yield (
+        "organizations.html",
+        site.listing(
+            "organizations", "Organizations", ["name", "kind", "country", "parent", "quotes"], listed
+        ),
+    )
+    for row in rows:
+        key = str(row["organization_id"])
+        roles = [
+            (f"As {role}", [c for c in all_contracts if c.get(field) == key])
+            for role, field in (
+                ("buyer", "buyer_organization_id"),
+                ("vendor", "vendor_organization_id"),
+                ("end user", "end_user_organization_id"),
+            )
+        ]
+        sections = [(heading, _contract_items(site, found, "")) for heading, found in roles]
+        children = [o for o in rows if o.get("parent_organization_id") == key]
+        sections.append(
+            (
+                "As parent",
+                [
+                    Cell(
+                        o.get("name") or o["organization_id"],
+                        _href("organizations", o["organization_id"], "../"),
+                    )
+                    for o in children
+                ],
+            )
+        )
+        systems = [
+            s
+            for s in site.release.rows("systems")
+            if key in (s.get("vendor_organization_id"), s.get("operator_organization_id"))
+        ]
+        sections.append(
+            (
+                "Systems it makes or runs",
+                [
+                    Cell(s.get("name") or s["system_id"], _href("systems", s["system_id"], "../"))
+                    for s in systems
+                ],
+            )
+        )
+        yield (
+            f"organizations/{page_name(key)}.html",
+            site.record("organizations", "organization_id", row, str(row.get("name") or key), sections),
+        )
+
+
+def systems(site: Site) -> Iterator[tuple[str, bytes]]:
+    rows = site.release.rows("systems")
+    listed = [
+        [
+            Cell(row.get("name") or row["system_id"], _href("systems", row["system_id"])),
+            Cell(_text(row.get("kind"))),
+            site.cell("systems", "vendor_organization_id", row.get("vendor_organization_id"), ""),
+            site.cell("systems", "operator_organization_id", row.get("operator_organization_id"), ""),
+            Cell(len(site.release.citing("system_id", str(row["system_id"])))),
+        ]
+        for row in rows
+    ]
+    yield (
+        "systems.html",
+        site.listing("systems", "Systems", ["name", "kind", "vendor", "operator", "quotes"], listed),
+    )
+    for row in rows:
+        key = str(row["system_id"])
+        used = [c for c in site.release.rows("contracts") if c.get("system_id") == key]
+        sections = [("Contracts for it", _contract_items(site, used, ""))]
+        yield (
+            f"systems/{page_name(key)}.html",
+            site.record("systems", "system_id", row, str(row.get("name") or key), sections),
+        )
+
+
+def _page_file(number: int) -> str:
+    return "documents.html" if number == 1 else f"documents-{number}.html"
+
+
+def documents(site: Site) -> Iterator[tuple[str, bytes]]:
+    """The documents list, PAGE_SIZE to a page, and a page for each document something cites."""
+    rows = site.release.rows("documents")
+    count = max(1, math.ceil(len(rows) / PAGE_SIZE))
+    for number in range(1, count + 1):
+        chunk = rows[(number - 1) * PAGE_SIZE : number * PAGE_SIZE]
+        listed = []
+        for row in chunk:
+            key = str(row["document_id"])
+            cites = len(site.release.citing("document_id", key))
+            listed.append(
+                [
+                    Cell(row.get("title") or key, _href("documents", key) if cites else None),
+                    Cell(_text(row.get("publisher"))),
+                    Cell(_text(row.get("published_at"))[:10]),
+                    Cell(cites),
+                    Cell("source" if row.get("url") else "", row.get("url") or None),
+                ]
+            )
+        pages = [{"number": n, "href": _page_file(n), "current": n == number} for n in range(1, count + 1)]
+        title = "Documents" if count == 1 else f"Documents, page {number} of {count}"
+        intro = f"{len(rows)} source documents, {PAGE_SIZE} to a page. A document that evidence quotes has its own page."
+        yield (
+            _page_file(number),
+            site.listing(
+                "documents",
+                title,
+                ["title", "publisher", "published", "quotes", "source"],
+                listed,
+                pages=pages,
+                intro=intro,
+                sortable=count == 1,
+            ),
+        )
+    for row in rows:
+        key = str(row["document_id"])
+        evidence = site.release.citing("document_id", key)
+        if not evidence:
+            continue
+        sections = [
+            (
+                "What its quotes support",
+                [
+                    Cell(
+                        site.name(kind, e.get(field)),
+                        _href(kind, e.get(field), "../"),
+                        note=f"({e['evidence_id']})",
+                    )
+                    for e in evidence
+                    for field, kind in (
+                        ("contract_id", "contracts"),
+                        ("organization_id", "organizations"),
+                        ("system_id", "systems"),
+                    )
+                    if e.get(field)
+                ],
+            )
+        ]
+        yield (
+            f"documents/{page_name(key)}.html",
+            site.record(
+                "documents",
+                "document_id",
+                row,
+                str(row.get("title") or key),
+                sections,
+                "Quotes taken from it",
+            ),
+        )
