@@ -180,6 +180,11 @@ def load(name: str, *, as_: Flavour = "arrow") -> Any:
 
 def package() -> frictionless.Package:
     """A frictionless Package over the bundled datapackage.json and Parquet files."""
-    import frictionless
+    try:
+        import frictionless
+    except ImportError:
+        raise MissingExtra(
+            "faceledger.package() needs frictionless: pip install 'faceledger[build]'"
+        ) from None
 
     return frictionless.Package(str(data_dir() / DESCRIPTOR))
