@@ -24,6 +24,7 @@ SMALL_RUNS = {
     "part_sizes.py": ["--seeds", "50"],
     "facts_package.py": ["generated", "--rows", "500", "--errors", "12"],
     "bench_validate.py": ["--rows", "2000", "--runs", "1"],
+    "bench_install.py": ["--runs", "1", "--cases", "light"],
 }
 
 
