@@ -12,6 +12,7 @@ which `faceledger build` writes.
 
 from __future__ import annotations
 
+import json
 import shutil
 import sys
 import tempfile
@@ -19,24 +20,65 @@ from pathlib import Path
 from typing import Any
 
 from hatchling.builders.hooks.plugin.interface import BuildHookInterface
+from hatchling.metadata.plugin.interface import MetadataHookInterface
+
+
+def _faceledger(root: str) -> Any:
+    """faceledger's build module from the source tree being built, not from any installed copy."""
+    sys.path.insert(0, root)
+    try:
+        from faceledger import build
+
+        return build
+    finally:
+        sys.path.remove(root)
+
+
+class BuildVersion(MetadataHookInterface):
+    """The wheel's version is the version its data carry: the release's, or a development version.
+
+    An sdist has no git history to count commits in, so a wheel built from one
+    takes the version recorded in the sdist's PKG-INFO (see docs/releasing.md).
+    """
+
+    PLUGIN_NAME = "custom"
+
+    def update(self, metadata: dict[str, Any]) -> None:
+        root = Path(self.root)
+        recorded = root / "PKG-INFO"
+        if recorded.is_file() and not (root / ".git").exists():
+            for line in recorded.read_text(encoding="utf-8").splitlines():
+                if line.startswith("Version: "):
+                    metadata["version"] = line.removeprefix("Version: ").strip()
+                    return
+        written = json.loads((root / "datapackage.json").read_text(encoding="utf-8"))["version"]
+        try:
+            build = _faceledger(self.root)
+        except ImportError:
+            # Asked only for the build's requirements, before they are installed: the version is
+            # worked out again, with them, in the step that builds.
+            metadata["version"] = written
+            return
+        try:
+            metadata["version"] = build.package_version(root)
+        except Exception:  # noqa: BLE001 - the data do not build: an editable install still works,
+            # and a wheel build fails in BundleReleaseData below with the findings.
+            metadata["version"] = written
 
 
 class BundleReleaseData(BuildHookInterface):
     PLUGIN_NAME = "custom"
 
     def initialize(self, version: str, build_data: dict[str, Any]) -> None:
-        if version == "editable":
+        if self.target_name != "wheel" or version == "editable":
             return
-        sys.path.insert(0, self.root)
-        try:
-            from faceledger.build import build_bundle
-            from faceledger.core.findings import BuildFailed, errors
-        finally:
-            sys.path.remove(self.root)
+        build = _faceledger(self.root)
+        from faceledger.core.findings import BuildFailed, errors
+
         self.folder = tempfile.mkdtemp(prefix="faceledger-wheel-")
         target = Path(self.folder) / "data"
         try:
-            build_bundle(Path(self.root), target)
+            build.build_bundle(Path(self.root), target, version=self.metadata.version)
         except BuildFailed as failed:
             problems = "\n".join(str(finding) for finding in errors(failed.findings))
             raise RuntimeError(f"the release data does not build, so no wheel:\n{problems}") from None

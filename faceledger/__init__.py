@@ -5,6 +5,7 @@ version of the package; `faceledger.resources()` names them. Importing the
 package is cheap: pyarrow and friends are imported by the first call that needs them.
 """
 
+from .core.downloads import DownloadMismatch, NetworkNeeded, ReleaseError, UnknownVersion
 from .joins import NoLink, join
 from .loader import (
     DataNotBuilt,
@@ -21,9 +22,13 @@ from .loader import (
 
 __all__ = [
     "DataNotBuilt",
+    "DownloadMismatch",
     "MissingExtra",
+    "NetworkNeeded",
     "NoLink",
+    "ReleaseError",
     "UnknownResource",
+    "UnknownVersion",
     "__version__",
     "data_dir",
     "info",

@@ -16,6 +16,7 @@ from pathlib import Path
 
 from .checks import check
 from .compare import snapshots
+from .compare.build_version import build_version
 from .compare.changes import Diff
 from .compare.report import changes_csv
 from .compare.rows import compare
@@ -173,6 +174,8 @@ def write(
     # `faceledger release` and `diff --check-version` refuse these; a build only reports them.
     result.findings += [replace(problem, severity="warning") for problem in changes.problems]
     text = pending[CHANGELOG].decode("utf-8") if CHANGELOG in pending else None
+    # The repository keeps the version as written; the release and the package data carry the build's.
+    package.descriptor = {**package.descriptor, "version": build_version(root, changes, text)}
     stamp = release_time(root, package.version, text)
     target = dist if dist is not None else root / "dist"
     bundle = source_bundle(root)
@@ -192,11 +195,20 @@ def write(
     return result
 
 
-def build_bundle(root: Path, target: Path) -> Path:
+def package_version(root: Path) -> str:
+    """The version a build of `root` carries now (compare/build_version.py): the wheel's version."""
+    planned = plan(root)
+    package = planned.package
+    previous = planned.previous or snapshots.last_release(root, package.version)
+    return build_version(root, compare(previous, snapshots.from_package(package)))
+
+
+def build_bundle(root: Path, target: Path, version: str | None = None) -> Path:
     """Build the package data for the repository at `root` into `target`, writing nothing else.
 
     Unlike `faceledger build` this never rewrites the repository: a wheel must
     carry what the repository says, so a stale dataset/ is an error here.
+    The data carry `version`, by default the one `faceledger build` would give them.
     Raises BuildFailed for input errors and StaleSource for a stale checkout.
     """
     planned = plan(root)
@@ -206,6 +218,10 @@ def build_bundle(root: Path, target: Path) -> Path:
             "run `faceledger build` and commit the result before building a wheel"
         )
     package = planned.package
+    if version is None:
+        previous = planned.previous or snapshots.last_release(root, package.version)
+        version = build_version(root, compare(previous, snapshots.from_package(package)))
+    package.descriptor = {**package.descriptor, "version": version}
     everything_new = compare(snapshots.nothing(), snapshots.from_package(package))
     stamp = release_time(root, package.version)
     with tempfile.TemporaryDirectory(prefix="faceledger-release-") as dist:

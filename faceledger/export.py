@@ -1,4 +1,4 @@
-"""`faceledger export`: one bundled resource, written by the release's own exporters."""
+"""`faceledger export`: one resource, bundled or of a published version, written by the release's own exporters."""
 
 from __future__ import annotations
 
@@ -11,10 +11,14 @@ from . import loader
 from .core.files import staged_file
 
 
-def export(name: str, data_format: str = "csv", output: str | Path = "-") -> Path | None:
+def export(
+    name: str, data_format: str = "csv", output: str | Path = "-", version: str | None = None
+) -> Path | None:
     """Write resource `name` in `data_format` to the file `output`, or to standard output for "-".
 
-    The bytes are those of the release's file of that format. Returns the file written, if any.
+    The bytes are those of the release's file of that format: of the bundled data, or of the
+    published release `version` (fetched and checked as `faceledger.load(version=...)` does).
+    Returns the file written, if any.
     """
     from .publish.exporters import EXPORTERS
 
@@ -24,8 +28,8 @@ def export(name: str, data_format: str = "csv", output: str | Path = "-") -> Pat
     textual = exporter.MEDIATYPE.startswith("text/") or exporter.MEDIATYPE.endswith("json")
     if str(output) == "-" and not textual and sys.stdout.isatty():
         raise ValueError(f"{data_format} is binary: give --output FILE or redirect standard output")
-    schema = loader.schema(name)
-    table = loader.read(name)
+    table = loader.read(name, version)
+    schema = loader.schema(name, version)
     if str(output) == "-":
         with tempfile.TemporaryDirectory(prefix="faceledger-export-") as folder:
             written = Path(folder) / f"{name}{exporter.SUFFIX}"

@@ -47,15 +47,30 @@ class DataNotBuilt(FileNotFoundError):
     """The package has no bundled data: a source checkout where `faceledger build` has not run."""
 
 
-def data_dir() -> Path:
-    return DATA
+def data_dir(version: str | None = None) -> Path:
+    """The bundled data's folder; with `version`, that published release's Parquet folder (remote/).
+
+    A version is downloaded, checked against its SHA256SUMS and cached the first time, then read
+    from the cache, offline too.
+    """
+    if version is None:
+        return DATA
+    # The one call from the API into a command's module, and only when a version is asked for:
+    # remote/ checks the download with verify's code (tests/import_graph.py API_CALLS).
+    from .remote import fetch
+
+    return fetch(version)
 
 
-def descriptor() -> dict[str, Any]:
-    """The bundled datapackage.json: the Parquet release's descriptor."""
+def descriptor(version: str | None = None) -> dict[str, Any]:
+    """The bundled datapackage.json (the Parquet release's descriptor), or that of release `version`."""
+    return _descriptor_at(data_dir(version))
+
+
+def _descriptor_at(folder: Path) -> dict[str, Any]:
     import json  # not at module level: it and the re module it imports are most of `import faceledger`
 
-    path = data_dir() / DESCRIPTOR
+    path = folder / DESCRIPTOR
     try:
         data: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
         return data
@@ -76,14 +91,18 @@ def version() -> str:
         return installed_version("faceledger")
 
 
-def resources() -> list[str]:
-    """Names of the bundled resources, in datapackage.json order."""
-    return [r["name"] for r in descriptor()["resources"]]
+def resources(version: str | None = None) -> list[str]:
+    """Names of the bundled resources (or release `version`'s), in datapackage.json order."""
+    return [r["name"] for r in descriptor(version)["resources"]]
 
 
-def resource(name: str) -> dict[str, Any]:
-    """The bundled descriptor entry of one resource (path, bytes, hash, rows, schema)."""
-    entries = descriptor()["resources"]
+def resource(name: str, version: str | None = None) -> dict[str, Any]:
+    """The descriptor entry of one resource (path, bytes, hash, rows, schema)."""
+    return _resource_at(data_dir(version), name)
+
+
+def _resource_at(folder: Path, name: str) -> dict[str, Any]:
+    entries = _descriptor_at(folder)["resources"]
     for entry in entries:
         if entry["name"] == name:
             found: dict[str, Any] = entry
@@ -91,20 +110,34 @@ def resource(name: str) -> dict[str, Any]:
     raise UnknownResource(name, [r["name"] for r in entries])
 
 
-def path(name: str) -> Path:
-    """The bundled Parquet file of a resource, for tools that read Parquet themselves (DuckDB, polars)."""
-    return data_dir() / str(resource(name)["path"])
+def path(name: str, version: str | None = None) -> Path:
+    """The Parquet file of a resource, for tools that read Parquet themselves (DuckDB, polars)."""
+    folder = data_dir(version)
+    return folder / str(_resource_at(folder, name)["path"])
 
 
-def schema(name: str) -> dict[str, Any]:
+def schema(name: str, version: str | None = None) -> dict[str, Any]:
     """The resource's Table Schema: fields with types and descriptions, primary and foreign keys."""
+    folder = data_dir(version)
+    _resource_at(folder, name)
+    return _schema_at(folder, name, None)
+
+
+def _schema_at(folder: Path, name: str, metadata: dict[bytes, bytes] | None) -> dict[str, Any]:
+    """The canonical schema in the bundle's schema/ folder; a release, which has none, holds it in
+    each Parquet file's metadata (exporters/parquet.py): `metadata`, or read from the file."""
     import json
 
-    resource(name)
-    table_schema: dict[str, Any] = json.loads(
-        (data_dir() / layout.SCHEMA_DIR / f"{name}.json").read_text(encoding="utf-8")
-    )
-    return table_schema
+    canonical = folder / layout.SCHEMA_DIR / f"{name}.json"
+    if folder == DATA:
+        table_schema: dict[str, Any] = json.loads(canonical.read_text(encoding="utf-8"))
+        return table_schema
+    if metadata is None:
+        import pyarrow.parquet as pq
+
+        metadata = pq.read_schema(folder / str(_resource_at(folder, name)["path"])).metadata
+    embedded: dict[str, Any] = json.loads(metadata[b"frictionless:schema"])
+    return embedded
 
 
 def info() -> dict[str, Any]:
@@ -150,7 +183,7 @@ def convert(table: pa.Table, flavour: str) -> Any:
     return table
 
 
-def read(name: str) -> pa.Table:
+def read(name: str, version: str | None = None) -> pa.Table:
     # ParquetFile rather than pq.read_table: read_table imports pyarrow.dataset, which
     # costs about 0.3 s the first time and buys nothing for one local file.
     import pyarrow as pa
@@ -158,9 +191,11 @@ def read(name: str) -> pa.Table:
 
     from .core.schema import arrow_schema
 
-    with pq.ParquetFile(path(name)) as handle:
+    folder = data_dir(version)
+    with pq.ParquetFile(folder / str(_resource_at(folder, name)["path"])) as handle:
         table = handle.read()
-    target = arrow_schema(schema(name)).with_metadata(table.schema.metadata)
+    metadata = table.schema.metadata or {}
+    target = arrow_schema(_schema_at(folder, name, metadata)).with_metadata(metadata)
     if table.schema.equals(target, check_metadata=True):
         return table
     # Parquet readers call list items "element": relabel them as the Table Schema's Arrow types do.
@@ -172,10 +207,14 @@ def read(name: str) -> pa.Table:
     return pa.Table.from_arrays(columns, schema=target)
 
 
-def load(name: str, *, as_: Flavour = "arrow") -> Any:
-    """One resource as an Arrow table (default), a pandas DataFrame or a polars DataFrame."""
+def load(name: str, *, as_: Flavour = "arrow", version: str | None = None) -> Any:
+    """One resource as an Arrow table (default), a pandas DataFrame or a polars DataFrame.
+
+    Without `version`, the data bundled with the package: offline, always. With one, that
+    published release (remote.fetch): downloaded and checked the first time, from the cache after.
+    """
     library(as_)  # a missing extra fails before any reading
-    return convert(read(name), as_)
+    return convert(read(name, version), as_)
 
 
 def package() -> frictionless.Package:

@@ -17,6 +17,7 @@ HELPERS = {"timing.py", "feeds.py", "memory.py"}
 SMALL_RUNS = {
     "bench_build.py": ["--runs", "1"],
     "bench_loader.py": ["--runs", "1"],
+    "bench_remote.py": ["--runs", "1"],
     "bench_parse.py": ["--documents", "200", "--runs", "1", "--corpus", str(CORPUS)],
     "bench_diff.py": ["--documents", "500", "--runs", "1"],
     "facts_checks.py": ["1", "--runs", "1"],

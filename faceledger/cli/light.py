@@ -40,7 +40,7 @@ def _export(options: argparse.Namespace) -> int:
     from ..export import export
 
     try:
-        export(options.name, options.format, options.output)
+        export(options.name, options.format, options.output, options.data_version)
     except ValueError as exc:  # a format that does not exist, or binary bytes bound for a terminal
         print(f"error: {exc}", file=sys.stderr)
         return 2
@@ -63,6 +63,12 @@ def parser(prog: str = "faceledger", epilog: str | None = None) -> argparse.Argu
     export.add_argument("name", help="A resource name; `faceledger info` lists them.")
     export.add_argument("--format", default="csv", help="A release format: csv, parquet or json.")
     export.add_argument("--output", "-o", default="-", help="A file to write, or - for standard output.")
+    export.add_argument(
+        "--version",
+        dest="data_version",
+        metavar="VERSION",
+        help="A published version to export (downloaded, checked and cached); default: the installed data.",
+    )
     export.set_defaults(run=_export)
     return top
 
@@ -72,6 +78,7 @@ def run(args: Sequence[str], epilog: str | None = None) -> int:
 
     Exit codes: 0 ok, 1 the data cannot be read or written, 2 a usage error or an unknown resource.
     """
+    from ..core.downloads import ReleaseError, UnknownVersion
     from ..loader import UnknownResource, version
 
     try:
@@ -87,9 +94,9 @@ def run(args: Sequence[str], epilog: str | None = None) -> int:
         return 0
     try:
         return command(options)
-    except UnknownResource as exc:
+    except (UnknownResource, UnknownVersion) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
-    except (LookupError, ImportError, OSError) as exc:  # DataNotBuilt is an OSError
+    except (LookupError, ImportError, OSError, ReleaseError) as exc:  # DataNotBuilt is an OSError
         print(f"error: {exc}", file=sys.stderr)
         return 1

@@ -72,6 +72,14 @@ def last_release(root: Path, version: Version) -> str | None:
     return tags[max(tags)] if tags else None
 
 
+def describe(root: Path, tag: str) -> tuple[int, str, bool]:
+    """How far HEAD is from `tag`: the commits since it, HEAD's short hash, and whether the tree has edits."""
+    distance = int(run(root, "rev-list", "--count", f"{tag}..HEAD").strip() or 0)
+    commit = run(root, "rev-parse", "--short=7", "HEAD").decode().strip()
+    dirty = bool(run(root, "status", "--porcelain").strip())
+    return distance, commit, dirty
+
+
 def commit_date(root: Path) -> date:
     """The committer date of HEAD, in UTC."""
     return commit_time(root).date()

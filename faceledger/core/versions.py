@@ -72,6 +72,20 @@ def parse(text: Any) -> Version:
     raise VersionError(f"{text!r} is not a semantic version: write MAJOR.MINOR.PATCH, e.g. 1.4.0")
 
 
+def development(base: Version, distance: int, commit: str | None, dirty: bool = False) -> str:
+    """The PEP 440 development version of data that no release holds, e.g. `0.2.0.dev3+g1a2b3c4`.
+
+    `base` is the lowest release these data can become, so the version sorts
+    after the release they build on and before the next one; `distance` counts
+    the commits since that release. The local part names the commit (and
+    `.dirty` for edits not committed), so a contributor's build and a published
+    release never share a version. PyPI refuses local versions: only a release
+    cut with `faceledger release` is published.
+    """
+    local = f"+g{commit}{'.dirty' if dirty else ''}" if commit else ""
+    return f"{base}.dev{distance}{local}"
+
+
 def step(old: Version, new: Version) -> Level:
     """The part of the version that `old` -> `new` bumps; raises VersionError for an invalid step."""
     if new < old:

@@ -7,8 +7,9 @@ puts them in place together (core/transaction.py).
 
 Beside the format folders: changes.csv (what changed since the previous
 release, by resource and key), one zip per format holding that folder and the
-files that travel with it, and SHA256SUMS over everything. The writer decides
-nothing: the caller hands it the changes and the time to stamp the zips with.
+files that travel with it, croissant.json (the release in MLCommons Croissant),
+and SHA256SUMS over everything. The writer decides nothing: the caller hands it
+the changes and the time to stamp the zips with.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from typing import Any
 from ..core.files import dump_json, sha256_file, staged_folder
 from ..core.layout import DESCRIPTOR
 from ..core.package import Package
+from . import croissant, sqlite_db
 from .checksums import write_checksums
 from .exporters import EXPORTERS, Exporter
 from .zips import write_zips
@@ -33,6 +35,9 @@ RELEASE_EXTRAS = (
     ("docs/data-dictionary.md", "data-dictionary.md"),
 )
 CHANGES = "changes.csv"
+# The release's format folders, each with its datapackage.json and its zip: one per exporter, and
+# sqlite/, whose one database holds every resource (publish/sqlite_db.py).
+FOLDERS = (*EXPORTERS, sqlite_db.FORMAT)
 
 
 def release_name(package: Package) -> str:
@@ -98,11 +103,14 @@ def fill_release(
     pending = pending or {}
     for exporter in EXPORTERS.values():
         write_format(package, exporter, folder / exporter.FORMAT)
+    sqlite_db.write(package, folder / sqlite_db.FORMAT)
     for source, target in RELEASE_EXTRAS:
         if source in pending:
             (folder / target).write_bytes(pending[source])
         elif (package.root / source).is_file():
             shutil.copyfile(package.root / source, folder / target)
     (folder / CHANGES).write_bytes(changes)
-    write_zips(folder, [exporter.FORMAT for exporter in EXPORTERS.values()], name, stamp)
+    write_zips(folder, list(FOLDERS), name, stamp)
+    # After the zips, and in none of them: it describes the whole release, not one zip's share.
+    croissant.write(folder, list(FOLDERS), stamp)
     write_checksums(folder)

@@ -1,4 +1,4 @@
-"""The generated files a repository commits: derived CSV parts, datapackage.json, the docs.
+"""The generated files a repository commits: derived CSV parts, datapackage.json, the docs, the citation files.
 
 The docs are the data dictionary and the finding-code tables in README.md and docs/facts.md.
 The committed datapackage.json records no bytes or hashes: the curated files are edited by
@@ -21,7 +21,7 @@ from ..core.layout import DESCRIPTOR, EMPTY_SHARD, part_folder, part_path, shard
 from ..core.package import DERIVED, Package
 from ..core.safe_read import inside, unsafe
 from ..ingest.descriptor import CHECKSUMS
-from . import codes_doc, dictionary
+from . import citation, codes_doc, dictionary
 from .exporters import csv as csv_exporter
 
 if TYPE_CHECKING:
@@ -48,6 +48,7 @@ def repository_files(package: Package) -> dict[str, bytes]:
     files[DESCRIPTOR] = dump_json(descriptor)
     files[dictionary.PATH] = dictionary.render(descriptor, package.schemas).encode("utf-8")
     files.update(codes_doc.pages(package.root))
+    files.update(citation.files(descriptor, package.root))
     return files
 
 

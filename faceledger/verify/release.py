@@ -1,7 +1,7 @@
 """A release folder (or its downloaded assets) against SHA256SUMS, its descriptors and its zips.
 
 What a release holds is fixed by publish/release_folder.py: a folder per format
-(csv/, parquet/, json/), each with its datapackage.json; the files beside them;
+(csv/, parquet/, json/, sqlite/), each with its datapackage.json; the files beside them;
 one zip per format; and SHA256SUMS over everything. A release without
 SHA256SUMS, or with a format folder without its descriptor, does not verify.
 A download of the release's assets has the zips and no format folders: a file
@@ -20,9 +20,9 @@ from .descriptor import check_resource, read_resources
 from .measure import MAX_TEXT, TooLarge, measure_file, prefixed
 from .sums import Sums, load_sums
 
-# The release's format folders (publish/exporters EXPORTERS; a test keeps the two the same:
+# The release's format folders (publish/release_folder FOLDERS; a test keeps the two the same:
 # importing the exporters would import pyarrow, which verify does not need).
-FORMATS = ("csv", "parquet", "json")
+FORMATS = ("csv", "parquet", "json", "sqlite")
 
 
 def is_release(folder: Path) -> bool:

@@ -7,6 +7,7 @@ from pathlib import Path
 
 from ..core.findings import Finding
 from ..publish.checksums import LINE, SUMS
+from ..publish.croissant import NAME as CROISSANT
 from .measure import MAX_TEXT, TooLarge, digest_stream, release_path, shown
 
 
@@ -75,11 +76,12 @@ def zip_members(sums: Sums, fmt: str) -> dict[str, tuple[str, Listed]]:
     """What SHA256SUMS says `<release>-<fmt>.zip` holds: its folder's files and those beside it, by member name.
 
     As publish/zips.py writes it: `<fmt>/<path>` is the member `<path>`, and every file listed
-    beside the format folders except the zips (and SHA256SUMS, written after them) is one too.
+    beside the format folders except the zips (and SHA256SUMS and croissant.json, written after them)
+    is one too.
     """
     members: dict[str, tuple[str, Listed]] = {}
     for path, listed in sums.items():
-        if "/" not in path and not path.endswith(".zip") and path != SUMS:
+        if "/" not in path and not path.endswith(".zip") and path not in (SUMS, CROISSANT):
             members.setdefault(path, (path, listed))
     for path, listed in sums.items():
         if path.startswith(f"{fmt}/"):

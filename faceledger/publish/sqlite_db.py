@@ -1,0 +1,243 @@
+"""sqlite/faceledger.db: every resource as a table, ready for Datasette and any SQLite client.
+
+Tables, column types, primary and foreign keys all come from the Table Schemas;
+the only choices made here are which text is searchable (SEARCH), and the
+`contracts_with_sources` view, whose joins follow the schemas' foreign keys.
+
+SQLite keeps no column comments, so each field's description goes twice: into
+the Datasette metadata (datasette.py) and into the `field_descriptions` table,
+so that a reader with the bare file (sqlite3, DuckDB) still has them.
+
+The file is the same bytes for the same package and the same SQLite library:
+tables are created and filled in one fixed order, VACUUM lays their pages out
+afresh, the full-text index is then built and merged into one segment, and the
+journal is the default rollback one (WAL would leave bytes of its own in the header).
+The header still records the version of the SQLite library that wrote it
+(offset 96), so another SQLite version gives other bytes (README, "SQLite").
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Callable, Iterator
+from contextlib import closing
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+
+import sqlite_utils
+
+from ..core.files import dump_json, sha256_file
+from ..core.package import Package
+from ..core.schema import Field, Schema, format_datetime
+from . import datasette
+
+FORMAT = "sqlite"
+DATABASE = "faceledger.db"
+MEDIATYPE = "application/vnd.sqlite3"
+DESCRIPTIONS = "field_descriptions"
+VIEW = "contracts_with_sources"
+# Full-text search, by resource: the text a reader looks for words in.
+SEARCH = {"documents": ("title", "excerpt")}
+PAGE_SIZE = 4096
+
+# The column type each Table Schema type is stored as (tables are STRICT, so SQLite keeps to it).
+# Dates and times are ISO 8601 text, as in the CSV; lists are JSON arrays, which Datasette facets.
+COLUMN_TYPES: dict[str, type] = {
+    "string": str,
+    "integer": int,
+    "number": float,
+    "boolean": int,
+    "date": str,
+    "datetime": str,
+    "year": int,
+    "list": str,
+}
+
+
+def write(package: Package, folder: Path) -> None:
+    """Write sqlite/ into `folder`: the database, its Datasette metadata and a datapackage.json for both."""
+    folder.mkdir(parents=True)
+    path = folder / DATABASE
+    build_database(package, path)
+    metadata = datasette.metadata(package, DESCRIPTIONS, VIEW, SEARCH)
+    (folder / datasette.METADATA).write_bytes(dump_json(metadata))
+    (folder / "datapackage.json").write_bytes(dump_json(descriptor(package, folder)))
+
+
+def build_database(package: Package, path: Path) -> None:
+    with closing(sqlite3.connect(path, isolation_level=None)) as conn:
+        conn.execute(f"PRAGMA page_size = {PAGE_SIZE}")
+        # The file is written into the release's staging folder, which a failed build throws away
+        # whole: a journal on disk and a sync per statement would buy nothing and cost most of the time.
+        conn.execute("PRAGMA journal_mode = MEMORY")
+        conn.execute("PRAGMA synchronous = OFF")
+        db = sqlite_utils.Database(conn, strict=True)
+        for name in creation_order(package):
+            _add_table(db, package, name)
+        _add_descriptions(db, package)
+        view = _view_sql(package)
+        if view is not None:
+            db.create_view(VIEW, view)
+        # Before the search index: VACUUM may renumber the rowids the index points to.
+        db.vacuum()
+        for name, columns in SEARCH.items():
+            if name in package.tables:
+                _add_search(db, package.view(name), columns)
+
+
+def creation_order(package: Package) -> list[str]:
+    """The resources in descriptor order, each after the resources its foreign keys point to.
+
+    sqlite-utils checks a foreign key's target column exists when it creates the table.
+    """
+    names = [r["name"] for r in package.resources]
+    done: list[str] = []
+
+    def visit(name: str, path: tuple[str, ...]) -> None:
+        if name in done or name in path:
+            return
+        for fk in package.view(name).foreign_keys:
+            if not fk.self_reference and fk.resource in names:
+                visit(fk.resource, (*path, name))
+        done.append(name)
+
+    for name in names:
+        visit(name, ())
+    return done
+
+
+def _add_table(db: sqlite_utils.Database, package: Package, name: str) -> None:
+    schema = package.view(name)
+    columns = {f.name: _column_type(f) for f in schema.fields}
+    if any(len(fk.fields) != 1 for fk in schema.foreign_keys):
+        raise ValueError(f"{name}: a foreign key of several fields has no SQLite form here yet")
+    keys = [(fk.fields[0], fk.resource, fk.reference_fields[0]) for fk in schema.foreign_keys]
+    table = db.table(name)
+    table.create(
+        columns,
+        pk=schema.primary_key[0] if len(schema.primary_key) == 1 else schema.primary_key,
+        foreign_keys=keys,
+        not_null=[f.name for f in schema.fields if f.required],
+    )
+    table.insert_all(_rows(package, schema), batch_size=1000)
+
+
+def _column_type(spec: Field) -> type:
+    try:
+        return COLUMN_TYPES[spec.type]
+    except KeyError:
+        raise ValueError(f"field {spec.name!r}: no SQLite column type for {spec.type!r}") from None
+
+
+def _rows(package: Package, schema: Schema) -> Iterator[dict[str, Any]]:
+    convert = {f.name: _converter(f) for f in schema.fields}
+    for record in package.tables[schema.resource].data.to_pylist():
+        yield {key: None if value is None else convert[key](value) for key, value in record.items()}
+
+
+def _converter(spec: Field) -> Callable[[Any], Any]:
+    if spec.item_type is not None:
+        return lambda items: json.dumps([_plain(v) for v in items], ensure_ascii=False)
+    if spec.type == "boolean":
+        return int
+    return _plain
+
+
+def _plain(value: Any) -> Any:
+    """A value as the CSV writes it: datetimes in UTC with a Z, dates as YYYY-MM-DD."""
+    if isinstance(value, datetime):
+        return format_datetime(value)
+    if isinstance(value, date):
+        return value.isoformat()
+    return value
+
+
+def _add_descriptions(db: sqlite_utils.Database, package: Package) -> None:
+    table = db.table(DESCRIPTIONS)
+    table.create(
+        {"resource": str, "field": str, "position": int, "type": str, "description": str},
+        pk=("resource", "field"),
+        not_null=["position", "type", "description"],
+    )
+    table.insert_all(
+        {
+            "resource": name,
+            "field": spec.name,
+            "position": position,
+            "type": spec.type if spec.item_type is None else f"list of {spec.item_type}",
+            "description": spec.description,
+        }
+        for name in (r["name"] for r in package.resources)
+        for position, spec in enumerate(package.view(name).fields, start=1)
+    )
+
+
+def _add_search(db: sqlite_utils.Database, schema: Schema, columns: tuple[str, ...]) -> None:
+    missing = [c for c in columns if c not in schema.field_names]
+    if missing:
+        raise ValueError(f"{schema.resource} has no field {missing[0]!r} to search: update SEARCH")
+    table = db.table(schema.resource)
+    table.enable_fts(list(columns), fts_version="FTS5", create_triggers=False)
+    fts = f"{schema.resource}_fts"
+    # One b-tree segment whatever the insert batches were: the index's bytes follow the rows alone.
+    db.execute(f"INSERT INTO [{fts}]([{fts}]) VALUES ('optimize')")
+    # Fails loudly if the index and the rows it points to disagree.
+    db.execute(f"INSERT INTO [{fts}]([{fts}], rank) VALUES ('integrity-check', 1)")
+
+
+def _view_sql(package: Package) -> str | None:
+    """contracts, each row once per quote cited for it, with the quote and the document it comes from.
+
+    The joins are the foreign keys evidence declares to contracts and to documents; evidence's
+    other foreign keys (to an organization or a system) are empty on a contract's quote.
+    """
+    if not datasette.view_possible(package):
+        return None
+    evidence = package.view("evidence")
+    to_contract = next(fk for fk in evidence.foreign_keys if fk.resource == "contracts")
+    to_document = next(fk for fk in evidence.foreign_keys if fk.resource == "documents")
+    references = {name for fk in evidence.foreign_keys for name in fk.fields}
+    selected = ["c.*"]
+    selected += [
+        f"e.[{f}] AS [{_prefixed('evidence', f)}]" for f in evidence.field_names if f not in references
+    ]
+    selected += [f"d.[{f}] AS [{_prefixed('document', f)}]" for f in package.view("documents").field_names]
+    contract_key = ", ".join(f"c.[{k}]" for k in package.view("contracts").primary_key)
+    evidence_key = ", ".join(f"e.[{k}]" for k in evidence.primary_key)
+    return (
+        f"SELECT {', '.join(selected)}\nFROM contracts AS c\n"
+        f"JOIN evidence AS e ON e.[{to_contract.fields[0]}] = c.[{to_contract.reference_fields[0]}]\n"
+        f"JOIN documents AS d ON d.[{to_document.reference_fields[0]}] = e.[{to_document.fields[0]}]\n"
+        f"ORDER BY {contract_key}, {evidence_key}"
+    )
+
+
+def _prefixed(prefix: str, name: str) -> str:
+    """A column name that says which table it is from: `quote` is evidence_quote, evidence_id stays."""
+    return name if name.startswith(f"{prefix}_") else f"{prefix}_{name}"
+
+
+def descriptor(package: Package, folder: Path) -> dict[str, Any]:
+    """The folder's datapackage.json: the package's metadata, and each file with its size and SHA-256.
+
+    `faceledger verify` checks a format folder, and the zip of it, against this descriptor.
+    """
+    meta = {k: v for k, v in package.descriptor.items() if k != "resources"}
+    files = (
+        (DATABASE, "faceledger-sqlite", "sqlite", MEDIATYPE),
+        (datasette.METADATA, "datasette-metadata", "json", "application/json"),
+    )
+    meta["resources"] = [
+        {
+            "name": name,
+            "path": rel,
+            "format": fmt,
+            "mediatype": mediatype,
+            "bytes": (folder / rel).stat().st_size,
+            "hash": "sha256:" + sha256_file(folder / rel),
+        }
+        for rel, name, fmt, mediatype in files
+    ]
+    return meta
