@@ -11,10 +11,11 @@ BIN := $(VENV)/bin
 
 .PHONY: build test test-fast check lint bench clean
 
-$(BIN)/faceledger: pyproject.toml
+# constraints.txt pins what shapes the release's bytes (pyarrow above all), so builds agree across machines.
+$(BIN)/faceledger: pyproject.toml constraints.txt
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e '.[test]'
+	$(BIN)/pip install --quiet -c constraints.txt -e '.[test]'
 	@touch $@
 
 build: $(BIN)/faceledger  ## regenerate dataset/ and write dist/faceledger-<version>/

@@ -4,6 +4,8 @@ faceledger/data/ is generated and git-ignored, so the hook runs the real build
 (seeds/ and dataset/ through the exporters) into a temporary folder and puts it
 in the wheel as faceledger/data/. A stale or invalid checkout fails the build
 with the findings instead of shipping data that disagrees with the repository.
+The build needs the build extra's toolchain, which pyproject.toml's
+`require-runtime-features` puts in the build environment; the wheel itself does not depend on it.
 Editable installs are left alone: they read faceledger/data/ from the checkout,
 which `faceledger build` writes.
 """

@@ -219,6 +219,11 @@ def load(name: str, *, as_: Flavour = "arrow", version: str | None = None) -> An
 
 def package() -> frictionless.Package:
     """A frictionless Package over the bundled datapackage.json and Parquet files."""
-    import frictionless
+    try:
+        import frictionless
+    except ImportError:
+        raise MissingExtra(
+            "faceledger.package() needs frictionless: pip install 'faceledger[build]'"
+        ) from None
 
     return frictionless.Package(str(data_dir() / DESCRIPTOR))

@@ -8,9 +8,23 @@ from __future__ import annotations
 import hashlib
 import json
 import sys
-from importlib.metadata import version
+from importlib.metadata import metadata, version
+from importlib.util import find_spec
 
 HEAVY = ("pyarrow", "numpy", "pandas", "polars", "frictionless", "typer")
+# The modules of the build extra: a data user's install has none of them.
+BUILD_TOOLS = (
+    "frictionless",
+    "frontmatter",
+    "yaml",
+    "yaml_rs",
+    "ftfy",
+    "w3lib",
+    "typer",
+    "rich",
+    "pycountry",
+    "rapidfuzz",
+)
 
 import faceledger  # noqa: E402 - what the import itself loads is under test
 
@@ -20,6 +34,8 @@ report = {
     "version": faceledger.__version__,
     "metadata_version": version("faceledger"),
     "resources": {},
+    "build_tools_importable": [m for m in BUILD_TOOLS if find_spec(m) is not None],
+    "urls": sorted(metadata("faceledger").get_all("Project-URL") or []),
 }
 data = faceledger.data_dir()
 descriptor = json.loads((data / "datapackage.json").read_text(encoding="utf-8"))
@@ -42,5 +58,8 @@ for resource in descriptor["resources"]:
         except faceledger.MissingExtra as exc:
             entry[f"{flavour}_missing"] = str(exc)
     report["resources"][name] = entry
-report["package_resources"] = faceledger.package().resource_names
+try:
+    report["package_resources"] = faceledger.package().resource_names
+except faceledger.MissingExtra as exc:
+    report["package_missing"] = str(exc)
 print(json.dumps(report))

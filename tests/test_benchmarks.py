@@ -26,6 +26,7 @@ SMALL_RUNS = {
     "facts_package.py": ["generated", "--rows", "500", "--errors", "12"],
     "bench_validate.py": ["--rows", "2000", "--runs", "1"],
     "bench_site.py": ["--documents", "1200", "--runs", "1"],
+    "bench_install.py": ["--runs", "1", "--cases", "light"],
 }
 
 

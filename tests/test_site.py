@@ -10,6 +10,7 @@ import pytest
 
 from faceledger.build import build
 from faceledger.publish.checksums import SUMS
+from faceledger.publish.release_folder import FOLDERS
 from faceledger.verify import verify
 from faceledger.website.data import read_release
 from faceledger.website.pages import PAGE_SIZE
@@ -126,7 +127,7 @@ def test_the_home_page_lists_every_download_with_the_sha256_that_sha256sums_give
     assert data["keywords"] and data["creator"] and data["description"]
     listed = {d["name"]: d for d in data["distribution"]}
     zips = {path: digest for digest, path in top if path.endswith(".zip")}
-    assert len(zips) == 3 and {path: d["sha256"] for path, d in listed.items()} == zips
+    assert len(zips) == len(FOLDERS) and {path: d["sha256"] for path, d in listed.items()} == zips
     assert listed["faceledger-0.1.0-csv.zip"]["contentUrl"].endswith(
         "/releases/download/v0.1.0/faceledger-0.1.0-csv.zip"
     )

@@ -1,4 +1,4 @@
-"""The `faceledger` command: a thin shell over the functions of the same names.
+"""The commands of the build extra: a thin typer shell over the functions of the same names.
 
 Exit codes: 0 ok, 1 findings (errors in the input), 2 usage error.
 """
@@ -15,10 +15,11 @@ from typing import Annotated, Any
 
 import typer
 
-from .core.findings import BuildFailed, Finding, errors, ordered
+from ..core.findings import BuildFailed, Finding, errors, ordered
+from . import light
 
 app = typer.Typer(
-    help="Build, check and release the FaceLedger dataset.",
+    help="Build, check and release the FaceLedger dataset. `faceledger --version` prints its version.",
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
@@ -125,8 +126,8 @@ def build_command(
     cache: CacheOption = True,
 ) -> None:
     """Regenerate dataset/ from seeds/ and write the CSV, Parquet and JSON release."""
-    from .build import build, plan
-    from .ingest.settings import configured
+    from ..build import build, plan
+    from ..ingest.settings import configured
 
     failure = failing_cleanly(
         output,
@@ -167,8 +168,8 @@ def validate_command(
     ] = False,
 ) -> None:
     """Check seeds, schemas, keys, curated facts and the descriptor; print findings."""
-    from .ingest.settings import configured
-    from .validate import validate
+    from ..ingest.settings import configured
+    from ..validate import validate
 
     with configured(jobs, cache):
         findings = validate(root.resolve(), track=_track, frictionless=frictionless)
@@ -187,7 +188,7 @@ def fmt_command(
     output: FormatOption = OutputFormat.text,
 ) -> None:
     """Write the curated CSVs in canonical form: UTF-8, LF line ends, minimal quoting, rows sorted by key."""
-    from .fmt import fmt
+    from ..fmt import fmt
 
     with failing_cleanly(output, "fmt failed: nothing was written", "fmt failed: {exc}; no file was changed"):
         result = fmt(root.resolve(), check=check)
@@ -225,8 +226,8 @@ def diff_command(
     reused; with --check-version, a version step at least as big as required),
     1 when it breaks one or a version cannot be read, 2 on a usage error.
     """
-    from .compare import report as diff_report
-    from .diff import diff
+    from ..compare import report as diff_report
+    from ..diff import diff
 
     root = root.resolve()
     try:
@@ -261,8 +262,8 @@ def release_command(
     """Bump the version, write the CHANGELOG entry and build the release, after checking the bump fits the diff."""
     from datetime import date as Date
 
-    from .core.versions import Level
-    from .release import release
+    from ..core.versions import Level
+    from ..release import release
 
     try:
         day = Date.fromisoformat(date) if date else None
@@ -305,7 +306,7 @@ def verify_command(
 
     What verify cannot catch: SHA256SUMS and the descriptors travel with the files, so someone who rewrites the data, the descriptors and SHA256SUMS consistently passes. To rule that out, check SHA256SUMS itself against the publisher's signature or build attestation (README, "Checking a download").
     """
-    from .verify import verify
+    from ..verify import verify
 
     findings = verify(path, ignore_missing=ignore_missing)
     code = report(findings, output)
@@ -320,7 +321,7 @@ def site_command(
     root: RootOption = Path("."), release: Annotated[Path | None, typer.Option()] = None
 ) -> None:
     """Render the static site of a built release (default: ROOT/dist/faceledger-<version>) into its site/."""
-    from .site import ReleaseUnreadable, site
+    from ..site import ReleaseUnreadable, site
 
     try:
         typer.echo(f"site written to {site(root.resolve(), release)}", err=True)
@@ -335,7 +336,7 @@ def show_command(
     root: RootOption = Path("."),
 ) -> None:
     """Print a document's id and sources, then the text its quotes must occur in (copy quotes from it)."""
-    from .show import UnknownDocument, show
+    from ..show import UnknownDocument, show
 
     try:
         shown = show(root.resolve(), what)
@@ -347,60 +348,17 @@ def show_command(
     typer.echo(shown.text)
 
 
-def _loader_failure(exc: Exception) -> typer.Exit:
-    """A loader error as a message and exit code: 2 for a name the user got wrong, 1 otherwise."""
-    from .core.downloads import UnknownVersion
-    from .loader import UnknownResource
-
-    typer.echo(f"error: {exc}", err=True)
-    return typer.Exit(2 if isinstance(exc, UnknownResource | UnknownVersion) else 1)
+# The data commands are cli/light.py's (argparse, so they run without this extra): listed here
+# with their one-line help, and handed their arguments unparsed, --help included.
+_HANDED_ON = {"allow_extra_args": True, "ignore_unknown_options": True}
 
 
-@app.command("info")
-def info_command(output: FormatOption = OutputFormat.text) -> None:
-    """Show the installed dataset: version, where its files are, and each resource's row count."""
-    from .loader import DataNotBuilt, info
+def _data_command(name: str) -> None:
+    def command(ctx: typer.Context) -> None:
+        raise typer.Exit(light.run([name, *ctx.args]))
 
-    try:
-        summary = info()
-    except DataNotBuilt as exc:
-        raise _loader_failure(exc) from None
-    if output is OutputFormat.json:
-        typer.echo(json.dumps(summary, indent=2, ensure_ascii=False))
-        return
-    typer.echo(f"faceledger {summary['version']}")
-    typer.echo(f"data: {summary['data']}")
-    width = max((len(r["name"]) for r in summary["resources"]), default=0)
-    for resource in summary["resources"]:
-        rows = "?" if resource["rows"] is None else resource["rows"]
-        typer.echo(f"  {resource['name']:<{width}}  {rows:>8} rows  {resource['title']}")
+    app.command(name, help=light.SUMMARIES[name], context_settings=_HANDED_ON, add_help_option=False)(command)
 
 
-@app.command("export")
-def export_command(
-    name: Annotated[str, typer.Argument(help="A resource name; `faceledger info` lists them.")],
-    data_format: Annotated[
-        str, typer.Option("--format", help="A release format: csv, parquet or json.")
-    ] = "csv",
-    output: Annotated[
-        str, typer.Option("--output", "-o", help="A file to write, or - for standard output.")
-    ] = "-",
-    version: Annotated[
-        str | None,
-        typer.Option(
-            "--version",
-            help="A published version to export (downloaded, checked and cached); default: the installed data.",
-        ),
-    ] = None,
-) -> None:
-    """Write one resource of the installed dataset as CSV, Parquet or JSON, as in the release."""
-    from .core.downloads import ReleaseError
-    from .export import export
-
-    try:
-        export(name, data_format, output, version)
-    except (LookupError, ImportError, OSError, ReleaseError) as exc:
-        raise _loader_failure(exc) from None
-    except ValueError as exc:
-        typer.echo(f"error: {exc}", err=True)
-        raise typer.Exit(2) from None
+for _name in light.SUMMARIES:
+    _data_command(_name)

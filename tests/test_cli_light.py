@@ -1,0 +1,59 @@
+"""The entry point: info, export and --version on the standard library, the rest on the typer app.
+
+That the data commands really run without the build extra is tests/test_wheel.py's job (a fresh
+virtual environment); here, that the two halves agree and hand arguments over intact.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from faceledger import cli as entry
+from faceledger import loader
+from faceledger.cli import light
+
+from .support import cli
+
+
+def test_the_entry_point_knows_every_command_of_the_typer_app():
+    registered = {command.name for command in entry.app.registered_commands}
+    assert registered == set(entry.TOOL_COMMANDS) | set(light.SUMMARIES)
+    assert not set(entry.TOOL_COMMANDS) & set(light.SUMMARIES)
+
+
+def test_the_typer_app_lists_the_data_commands_with_their_one_line_help():
+    result = cli("--help")
+    assert result.exit_code == 0
+    for name in light.SUMMARIES:
+        assert name in result.stdout
+    assert "faceledger --version" in result.stdout
+
+
+def test_the_typer_app_hands_a_data_command_its_arguments_help_included():
+    result = cli("export", "--help")
+    assert result.exit_code == 0
+    assert result.stdout.startswith("usage: faceledger export")
+    assert "--output" in result.stdout
+
+
+def test_version_is_the_dataset_version(bundled: Path, capsys: pytest.CaptureFixture[str]):
+    assert entry.main(["--version"]) == 0
+    assert capsys.readouterr().out == f"faceledger {loader.version()}\n"
+
+
+def test_the_entry_point_and_the_typer_app_print_the_same_info(
+    bundled: Path, capsys: pytest.CaptureFixture[str]
+):
+    assert entry.main(["info", "--format", "json"]) == 0
+    assert capsys.readouterr().out == cli("info", "--format", "json").stdout
+
+
+def test_every_build_tool_is_installed_here():
+    assert entry.missing_build_tools() == []
+
+
+def test_a_usage_error_in_a_data_command_is_exit_2(capsys: pytest.CaptureFixture[str]):
+    assert entry.main(["info", "--format", "yaml"]) == 2
+    assert "invalid choice" in capsys.readouterr().err
