@@ -119,6 +119,8 @@ def test_the_home_page_lists_every_download_with_the_sha256_that_sha256sums_give
     assert len(top) >= 6
     for digest, path in top:
         assert f'<a href="../{path}">{path}</a>' in home and digest in home
+    # The lines that get this release from Python: the bundled data and the versioned download.
+    assert 'faceledger.load("contracts", version="0.1.0")' in home
     found = re.search(r'<script type="application/ld\+json">(.*?)</script>', home, re.S)
     assert found
     data = json.loads(found[1])

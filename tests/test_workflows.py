@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import shlex
@@ -223,6 +224,17 @@ def test_the_attached_files_are_what_sha256sums_lists_and_verify_as_a_download(b
         shutil.copy2(assets / name, download_folder / name)
     result = cli("verify", str(download_folder))
     assert result.exit_code == 0, result.output
+    # The wheel and sdist the release attaches too are named as not covered, and do not fail it;
+    # any other stray file still does.
+    version = json.loads((built / "csv" / "datapackage.json").read_text(encoding="utf-8"))["version"]
+    for name in (f"faceledger-{version}-py3-none-any.whl", f"faceledger-{version}.tar.gz"):
+        (download_folder / name).write_bytes(b"a Python package\n")
+    result = cli("verify", str(download_folder))
+    assert result.exit_code == 0, result.output
+    assert result.output.count("unchecked-file") == 2
+    (download_folder / "notes.txt").write_text("stray\n", encoding="utf-8")
+    result = cli("verify", str(download_folder))
+    assert result.exit_code == 1 and "notes.txt" in result.output and "unlisted-file" in result.output
 
 
 def test_the_old_hand_written_list_of_attachments_is_caught(built: Path, tmp_path: Path):

@@ -123,7 +123,7 @@ RELEASE_CODES: tuple[Code, ...] = (
         "unchecked-file",
         WARNING,
         ("verify",),
-        "a file in a folder without `SHA256SUMS` that no descriptor lists",
+        "a file in a folder without `SHA256SUMS` that no descriptor lists, or the Python package (wheel, sdist) downloaded with a release's assets, which `SHA256SUMS` does not cover",
     ),
     Code("bytes-mismatch", ERROR, ("verify",), "a resource whose size is not the `bytes` in its descriptor"),
     Code("no-hash", ERROR, ("verify",), "a resource whose descriptor records no sha256 `hash`"),
