@@ -82,6 +82,8 @@ def test_each_field_of_a_contract_stands_beside_its_quote_marked_in_its_text(sit
     assert re.search(r"<p>[^<]+<mark>The September 5 purchase", html)
     trust_stamp = (site / "contracts" / "con-ice-trust-stamp.html").read_text(encoding="utf-8")
     assert 'href="https://www.businessinsider.com/ice-gets-rapid-ai-facial-recognition' in trust_stamp
+    # The purpose quote stands next to the writer's contact lines: the address is not republished.
+    assert "[email address]" in html and "@404media.co" not in html
 
 
 def test_every_page_is_under_the_weight_limit_and_declares_its_language(site: Path):

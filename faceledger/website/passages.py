@@ -7,12 +7,21 @@ text the release carries (it stands in the document's body) is shown on its own.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from ..checks.quotes import normalize
 
 # Characters of context either side of the quote: enough to read it in place, small enough for a page.
 CONTEXT = 240
+# The words around a quote are the site's choice, not the evidence: an article's "write to me at
+# name@outlet" lines are no part of any fact, so their addresses are not republished.
+_EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
+EMAIL_SHOWN_AS = "[email address]"
+
+
+def _context(text: str) -> str:
+    return _EMAIL.sub(EMAIL_SHOWN_AS, text)
 
 
 @dataclass(frozen=True)
@@ -38,4 +47,4 @@ def passage(quote: str, text: str | None, context: int = CONTEXT) -> Passage:
         end = whole.rfind(" ", at + len(wanted), end) if whole.rfind(" ", at + len(wanted), end) > 0 else end
     before = ("… " if start > 0 else "") + whole[start:at]
     after = whole[at + len(wanted) : end] + (" …" if end < len(whole) else "")
-    return Passage(before, whole[at : at + len(wanted)], after, True)
+    return Passage(_context(before), whole[at : at + len(wanted)], _context(after), True)
