@@ -1,8 +1,8 @@
 # The two set-up commands a newcomer runs (see README): `make build` and `make test`.
 # Both create the virtual environment in .venv on first use.
-# `make test` runs every test, the slow ones too (what CI runs: .ci/run and the workflows);
-# `make test-fast` is the quick lane while you work: it leaves out tests marked `slow` and runs on
-# every core (pytest-xdist). Slow tests are the wheel build and install, the benchmark runs and
+# `make test` runs every test, the slow ones too, on every core (pytest-xdist; what CI runs:
+# .ci/run and the workflows); `make test-fast` is the quick lane while you work: it leaves out
+# tests marked `slow`. Slow tests are the wheel build and install, the benchmark runs and
 # the kill tests (see pyproject.toml). Neither needs
 # `make build` first: the tests build what they need in temporary folders.
 PYTHON ?= python3
@@ -22,7 +22,7 @@ build: $(BIN)/faceledger  ## regenerate dataset/ and write dist/faceledger-<vers
 	$(BIN)/faceledger build
 
 test: $(BIN)/faceledger  ## the whole test suite, slow tests included
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n auto
 
 test-fast: $(BIN)/faceledger  ## the test suite without the tests marked slow
 	$(BIN)/python -m pytest -m "not slow" -n auto
