@@ -199,9 +199,13 @@ def write(
     return result
 
 
-def package_version(root: Path) -> str:
-    """The version a build of `root` carries now (compare/build_version.py): the wheel's version."""
-    planned = plan(root)
+def package_version(root: Path, planned: Plan | None = None) -> str:
+    """The version a build of `root` (planned as `planned`) carries now: its release folder's, the wheel's.
+
+    See compare/build_version.py. Raises BuildFailed when the repository has errors.
+    """
+    if planned is None:
+        planned = plan(root)
     package = planned.package
     previous = planned.previous or snapshots.last_release(root, package.version)
     return build_version(root, compare(previous, snapshots.from_package(package)))
@@ -223,8 +227,7 @@ def build_bundle(root: Path, target: Path, version: str | None = None) -> Path:
         )
     package = planned.package
     if version is None:
-        previous = planned.previous or snapshots.last_release(root, package.version)
-        version = build_version(root, compare(previous, snapshots.from_package(package)))
+        version = package_version(root, planned)
     package.descriptor = {**package.descriptor, "version": version}
     everything_new = compare(snapshots.nothing(), snapshots.from_package(package))
     stamp = release_time(root, package.version)

@@ -7,11 +7,11 @@ templates, say), replacing the old site/ whole or not at all.
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
+from .build import package_version, plan
 from .core.files import staged_folder
-from .core.layout import DESCRIPTOR
+from .core.findings import BuildFailed, errors
 from .ingest.documents import build_documents
 from .website import FOLDER
 from .website.data import ReleaseUnreadable
@@ -26,12 +26,21 @@ def site(root: Path, release: Path | None = None) -> Path:
     The seeds under `root` give each quote its surrounding text. Raises
     ReleaseUnreadable when the release is not built.
     """
+    texts: dict[str, str] = {}
     if release is None:
-        version = json.loads((root / DESCRIPTOR).read_bytes()).get("version", "")
-        release = root / "dist" / f"faceledger-{version}"
+        # The folder `faceledger build` writes is named by the build's version, a development
+        # version for data that are not a release: the repository's, read once, gives it and the texts.
+        try:
+            planned = plan(root)
+        except BuildFailed as failed:
+            message = f"{root} has errors ({len(errors(failed.findings))}), so no release of it is built: see `faceledger validate`"
+            raise ReleaseUnreadable(message) from None
+        release = root / "dist" / f"faceledger-{package_version(root, planned)}"
+        texts = planned.package.texts
+    elif (root / "seeds").is_dir():
+        texts = build_documents(root).texts
     if not release.is_dir():
         raise ReleaseUnreadable(f"no release at {release}: run `faceledger build` first")
-    texts = build_documents(root).texts if (root / "seeds").is_dir() else {}
     target = release / FOLDER
     with staged_folder(target) as staging:
         render(release, staging, texts)

@@ -93,3 +93,15 @@ def test_only_a_difference_from_the_release_makes_a_development_version(
     else:
         head = git(root, "rev-parse", "--short=7", "HEAD").strip()
         assert names == [f"faceledger-0.1.2.dev2+g{head}"]
+
+
+def test_faceledger_site_finds_the_release_of_a_development_version(two: History, tmp_path: Path):
+    root = with_a_new_vendor(two, tmp_path / "repo")
+    commit(root, "One more vendor")
+    result = cli("build", "--root", str(root))
+    assert result.exit_code == 0, result.output
+    [release] = (root / "dist").iterdir()
+    assert ".dev1+g" in release.name
+    result = cli("site", "--root", str(root))
+    assert result.exit_code == 0, result.output
+    assert f"site written to {release / 'site'}" in result.stderr
