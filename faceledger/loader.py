@@ -112,7 +112,10 @@ def _resource_at(folder: Path, name: str) -> dict[str, Any]:
 
 def path(name: str, version: str | None = None) -> Path:
     """The Parquet file of a resource, for tools that read Parquet themselves (DuckDB, polars)."""
-    folder = data_dir(version)
+    return _file_at(data_dir(version), name)
+
+
+def _file_at(folder: Path, name: str) -> Path:
     return folder / str(_resource_at(folder, name)["path"])
 
 
@@ -135,7 +138,7 @@ def _schema_at(folder: Path, name: str, metadata: dict[bytes, bytes] | None) -> 
     if metadata is None:
         import pyarrow.parquet as pq
 
-        metadata = pq.read_schema(folder / str(_resource_at(folder, name)["path"])).metadata
+        metadata = pq.read_schema(_file_at(folder, name)).metadata
     embedded: dict[str, Any] = json.loads(metadata[b"frictionless:schema"])
     return embedded
 
@@ -192,7 +195,7 @@ def read(name: str, version: str | None = None) -> pa.Table:
     from .core.schema import arrow_schema
 
     folder = data_dir(version)
-    with pq.ParquetFile(folder / str(_resource_at(folder, name)["path"])) as handle:
+    with pq.ParquetFile(_file_at(folder, name)) as handle:
         table = handle.read()
     metadata = table.schema.metadata or {}
     target = arrow_schema(_schema_at(folder, name, metadata)).with_metadata(metadata)
