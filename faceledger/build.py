@@ -29,11 +29,7 @@ from .core.package import Package, Track
 from .core.timestamps import CHANGELOG, release_time
 from .core.transaction import Transaction, recover
 from .ingest.repository import read_repository
-from .publish.bundle import fill_bundle, source_bundle, write_bundle
-from .publish.release_folder import fill_release, release_name, write_release
 from .publish.repository import repository_files, stale_files
-from .website import FOLDER as SITE
-from .website.render import render as render_site
 
 STALE = "out of date with seeds/, schema/ and the finding-code catalogue: run `faceledger build` and commit the result"
 # What `faceledger validate` says of a stale generated file: a contributor need not build (CONTRIBUTING.md).
@@ -160,6 +156,13 @@ def write(
     all are ready, in one commit (core/transaction.py): a failure at any point, or
     a kill, changes none of them.
     """
+    # Here, not at the top: `faceledger validate` plans without writing, and the writers
+    # import SQLite, pandas, Jinja2 and the charts (a third of a second it need not spend).
+    from .publish.bundle import fill_bundle, source_bundle
+    from .publish.release_folder import fill_release, release_name
+    from .website import FOLDER as SITE
+    from .website.render import render as render_site
+
     package = planned.package
     root = package.root
     # A stale file the plan does not generate is one to remove (publish/repository.py stale_files).
@@ -219,6 +222,9 @@ def build_bundle(root: Path, target: Path, version: str | None = None) -> Path:
     The data carry `version`, by default the one `faceledger build` would give them.
     Raises BuildFailed for input errors and StaleSource for a stale checkout.
     """
+    from .publish.bundle import write_bundle
+    from .publish.release_folder import write_release
+
     planned = plan(root)
     if planned.changed:
         raise StaleSource(
