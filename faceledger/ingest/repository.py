@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+from ..core.collector import paused
 from ..core.findings import Finding
 from ..core.layout import location
 from ..core.limits import CSV_BYTES, SCHEMA_BYTES
@@ -65,7 +66,8 @@ def read_repository(root: Path, track: Track | None = None) -> Package:
         return package
 
     columns = package.view("documents").field_names if "documents" in package.schemas else None
-    documents = build_documents(root, track=track, columns=columns)
+    with paused():
+        documents = build_documents(root, track=track, columns=columns)
     package.findings += documents.findings
     package.texts = documents.texts
     rows = {
