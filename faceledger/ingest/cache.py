@@ -15,9 +15,11 @@ value names the folder to use.
 from __future__ import annotations
 
 import hashlib
+import os
 import sqlite3
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from importlib import metadata
 from pathlib import Path
 
@@ -63,32 +65,55 @@ def entry_key(salt: str, rel: str, *contents: bytes | None) -> str:
     return digest.hexdigest()
 
 
-class SeedCache:
-    """Results by key, read in bulk and written in one transaction at the end of a build."""
+@dataclass(frozen=True)
+class Place:
+    """Where a worker process looks entries up: the cache's file and the build's salt."""
 
-    def __init__(self, connection: sqlite3.Connection | None, salt: str):
+    database: Path
+    salt: str
+
+
+# Each process's own read-only connection: one opened before a fork must not be used after it.
+_readers: dict[tuple[int, Path], sqlite3.Connection | None] = {}
+
+
+def lookup(place: Place, key: str) -> bytes | None:
+    """The entry stored under `key`, or None (none, or a cache that cannot be read: both a miss)."""
+    slot = (os.getpid(), place.database)
+    if slot not in _readers:
+        try:
+            _readers[slot] = sqlite3.connect(place.database, timeout=30)
+        except sqlite3.Error:
+            _readers[slot] = None
+    connection = _readers[slot]
+    if connection is None:
+        return None
+    try:
+        row = connection.execute(
+            "SELECT value FROM seeds WHERE salt = ? AND key = ?", [place.salt, key]
+        ).fetchone()
+    except sqlite3.Error:
+        return None
+    return None if row is None else bytes(row[0])
+
+
+class SeedCache:
+    """Results by key, looked up by the workers (`lookup`) and written by the build in large transactions."""
+
+    def __init__(self, connection: sqlite3.Connection | None, salt: str, database: Path | None = None):
         self.connection = connection
         self.salt = salt
+        self.database = database
         self.new: dict[str, bytes] = {}
         self.pruned = False
         self.used: set[str] = set()  # every key this build asked for
 
-    def get_many(self, keys: Iterable[str]) -> dict[str, bytes]:
-        if self.connection is None:
-            return {}
-        wanted = list(keys)
-        self.used.update(wanted)
-        found: dict[str, bytes] = {}
-        for start in range(0, len(wanted), 500):
-            batch = wanted[start : start + 500]
-            marks = ",".join("?" * len(batch))
-            query = f"SELECT key, value FROM seeds WHERE salt = ? AND key IN ({marks})"
-            try:
-                found.update(self.connection.execute(query, [self.salt, *batch]).fetchall())
-            except sqlite3.Error:  # a damaged file: build without it, and rebuild it
-                self.connection = None
-                return {}
-        return found
+    @property
+    def place(self) -> Place | None:
+        """Where workers look entries up, or None when this build uses no cache."""
+        if self.connection is None or self.database is None:
+            return None
+        return Place(self.database, self.salt)
 
     def put(self, key: str, value: bytes) -> None:
         if self.connection is not None:
@@ -174,6 +199,8 @@ def opened(root: Path) -> Iterator[tuple[SeedCache, list[Finding]]]:
         if not ignore.exists():
             ignore.write_text("# The build's seed cache (faceledger/ingest/cache.py): safe to delete.\n*\n")
         connection = sqlite3.connect(place / DATABASE, timeout=30)
+        # Workers read entries while this process writes new ones: in WAL mode neither waits.
+        connection.execute("PRAGMA journal_mode=WAL")
         connection.execute(
             "CREATE TABLE IF NOT EXISTS seeds (key TEXT PRIMARY KEY, salt TEXT NOT NULL, value BLOB NOT NULL)"
         )
@@ -181,7 +208,7 @@ def opened(root: Path) -> Iterator[tuple[SeedCache, list[Finding]]]:
         message = f"the seed cache cannot be opened ({exc}); it was not used"
         yield SeedCache(None, salt), [Finding(FOLDER, None, "cache-ignored", message, severity="warning")]
         return
-    cache = SeedCache(connection, salt)
+    cache = SeedCache(connection, salt, place / DATABASE)
     try:
         yield cache, []
         cache.flush()

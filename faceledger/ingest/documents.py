@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable, Iterator, Sequence
-from contextlib import suppress
+from collections.abc import Iterable, Sequence
 from datetime import datetime
 from functools import partial
 from pathlib import Path
@@ -125,16 +124,29 @@ def normalize_seed(
     return result
 
 
-def normalize_chunk(root: Path, chunk: Sequence[tuple[str, bytes | None]]) -> list[bytes]:
-    """Seeds normalized without a reference time (the result holds for any time no kept date passes),
-    each as the seed cache stores it: the JSON is made here, on every core, and is what travels back.
+def seed_chunk(
+    root: Path, place: cache.Place | None, rels: Sequence[str]
+) -> list[tuple[str, str | None, bytes, bool]]:
+    """Seeds read, looked up in the seed cache and, where it lacks them, normalized: what a worker does.
 
-    The results leave without their seeds' text: a line a merge finding needs is read again.
+    Each seed gives its path, its cache key (None with no cache, or when it cannot be
+    read: its own reading then reports why), its result as the cache stores it, and
+    whether the cache had it. A result is computed without a reference time (it holds
+    for any time no kept date passes) and leaves without its seed's text: a line a
+    merge finding needs is read again. Reading, hashing and the JSON are done here, on
+    every core; the build's own process only decodes.
     """
-    return [
-        seed_results.dumps(seed_results.handed_on(normalize_seed(root, rel, data=data), root))
-        for rel, data in chunk
-    ]
+    out = []
+    for rel in rels:
+        got = _inputs(root, rel)
+        key = cache.entry_key(place.salt, rel, *got) if place is not None and got is not None else None
+        blob = cache.lookup(place, key) if place is not None and key is not None else None
+        if blob is None:
+            result = normalize_seed(root, rel, data=got[0] if got else None)
+            out.append((rel, key, seed_results.dumps(seed_results.handed_on(result, root)), False))
+        else:
+            out.append((rel, key, blob, True))
+    return out
 
 
 def _inputs(root: Path, rel: str) -> tuple[bytes, bytes | None] | None:
@@ -148,10 +160,6 @@ def _inputs(root: Path, rel: str) -> tuple[bytes, bytes | None] | None:
     return data, extra
 
 
-# Seeds read, looked up in the cache and handed on at a time, so that reading overlaps the work.
-BATCH = 500
-
-
 def _results(
     root: Path,
     rels: Sequence[str],
@@ -161,41 +169,32 @@ def _results(
 ) -> list[SeedResult]:
     """Each seed's result, in seed order: from the cache where it has one, else computed and cached.
 
-    A result is computed without the reference time, and holds only if nothing in
-    it is later than that time and it has no error (an error can drop an entry
-    whose date would be reported too); otherwise the seed is normalized again with it.
+    A result computed without the reference time holds only if nothing in it is
+    later than that time and it has no error (an error can drop an entry whose date
+    would be reported too); otherwise the seed is normalized again with it.
     """
-    keys: dict[str, str] = {}
     results: dict[str, SeedResult] = {}
-    strings: dict[str, str] = {}  # one copy of each text the sources share (seed_results.loads)
-
-    def missing() -> Iterator[tuple[str, bytes | None]]:
-        """The seeds the cache lacks, with the bytes just read (none for a seed that could not be
-        read, so that the worker's own reading reports why)."""
-        for start in range(0, len(rels), BATCH):
-            batch = {rel: _inputs(root, rel) for rel in rels[start : start + BATCH]}
-            wanted = {rel: cache.entry_key(store.salt, rel, *got) for rel, got in batch.items() if got}
-            keys.update(wanted)
-            found = store.get_many(wanted.values())
-            for rel, got in batch.items():
-                if rel in wanted and wanted[rel] in found:
-                    with suppress(ValueError, KeyError, TypeError):  # a damaged entry is a miss
-                        results[rel] = seed_results.loads(found[wanted[rel]], root, strings)
-                        continue
-                yield rel, got[0] if got else None
-
-    chunks: Iterable[list[bytes]] = parallel.ordered_map(
-        partial(normalize_chunk, root), missing(), expected=len(rels)
+    shared = seed_results.Shared()
+    chunks: Iterable[list[tuple[str, str | None, bytes, bool]]] = parallel.ordered_map(
+        partial(seed_chunk, root, store.place), rels, expected=len(rels)
     )
     if track is not None:
         chunks = track(chunks, -(-len(rels) // parallel.CHUNK))
     for chunk in chunks:
-        for blob in chunk:
-            result = seed_results.loads(blob, root, strings)
-            results[result.rel] = result
-            entry = keys.get(result.rel)
-            if entry is not None and result.clean:
-                store.put(entry, blob)
+        for rel, key, blob, hit in chunk:
+            if key is not None:
+                store.used.add(key)
+            try:
+                result = seed_results.loads(blob, root, shared)
+            except (ValueError, KeyError, TypeError):
+                if not hit:
+                    raise
+                # A damaged entry is a miss: normalized here, as a worker would, and stored again.
+                blob = seed_results.dumps(seed_results.handed_on(normalize_seed(root, rel), root))
+                result, hit = seed_results.loads(blob, root, shared), False
+            results[rel] = result
+            if key is not None and not hit and result.clean:
+                store.put(key, blob)
     for rel, result in results.items():
         stamp = result.latest()
         if not result.clean or (now is not None and stamp is not None and stamp > now):
