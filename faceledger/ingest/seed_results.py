@@ -51,44 +51,64 @@ def _source(source: Source) -> dict[str, Any]:
     stamps = [key for key, value in values.items() if isinstance(value, datetime)]
     for key in stamps:
         values[key] = values[key].isoformat()
+    # What the article says, apart from where it was seen, as one string: a feed lists the same
+    # related articles in item after item, and each distinct one is decoded once (Shared).
+    content = [values, stamps, list(source.addresses), source.tokens, source.url_key]
     return {
         **plain,
-        "values": values,
-        "datetimes": stamps,
-        "addresses": list(source.addresses),
-        "tokens": source.tokens,
-        "url_key": source.url_key,
+        "content": json.dumps(content, ensure_ascii=False, separators=(",", ":")),
         "lines": source.where is not None,
         "at": None if source.at is None else list(source.at),
         "places": {name: list(place) for name, place in source.places.items()},
     }
 
 
-def _shared(value: Any, strings: dict[str, str]) -> Any:
-    if isinstance(value, str):
-        return strings.setdefault(value, value)
-    if isinstance(value, list):
-        return [_shared(item, strings) for item in value]
-    return value
+Content = tuple[dict[str, Any], tuple[str, ...], list[str], str | None]
 
 
-def _unsource(data: dict[str, Any], lines: FileLines | None, strings: dict[str, str]) -> Source:
-    # A feed repeats its related articles across items, and every source repeats its seed's path:
-    # one copy of each string (`strings`, kept for a build) instead of one per source.
-    values = {key: _shared(value, strings) for key, value in data["values"].items()}
-    for key in data["datetimes"]:
-        values[key] = datetime.fromisoformat(values[key])
+class Shared:
+    """What the results of one build share: each distinct article content decoded once, one copy
+    of each seed path. Sources given the same content share its objects, which nothing changes."""
+
+    def __init__(self) -> None:
+        self.contents: dict[str, Content] = {}
+        self.strings: dict[str, str] = {}
+
+    def content(self, text: str, repeated: bool) -> Content:
+        """`text` decoded; kept for the next source with the same text when it is `repeated` (a
+        related entry: a seed's own content is its own, and keeping its text would only cost memory)."""
+        found = self.contents.get(text) if repeated else None
+        if found is None:
+            values, stamps, addresses, tokens, url_key = json.loads(text)
+            for key in stamps:
+                values[key] = datetime.fromisoformat(values[key])
+            if repeated:
+                found = self.contents[text] = (values, tuple(addresses), tokens, url_key)
+            else:
+                # Seeds repeat their publisher, its domain, the format and topics: one copy of each.
+                for key, value in values.items():
+                    if type(value) is str and len(value) < 100:
+                        values[key] = self.strings.setdefault(value, value)
+                found = (values, tuple(addresses), tokens, url_key)
+        return found
+
+
+def _unsource(data: dict[str, Any], lines: FileLines | None, shared: Shared) -> Source:
+    values, addresses, tokens, url_key = shared.content(data["content"], data["position"] > 0)
     source = Source(
-        **{name: _shared(data[name], strings) for name in _PLAIN},
+        seed_path=shared.strings.setdefault(data["seed_path"], data["seed_path"]),
+        position=data["position"],
+        body=data["body"],
+        sha256=data["sha256"],
         values=values,
-        addresses=tuple(_shared(data["addresses"], strings)),
+        addresses=addresses,
         where=lines if data["lines"] else None,
         at=None if data["at"] is None else tuple(data["at"]),
         places={name: tuple(place) for name, place in data["places"].items()},
     )
     # Worked out by the process that made the entry, from what the entry holds (merge.Source.tokens).
-    source.__dict__["tokens"] = _shared(data["tokens"], strings)
-    source.__dict__["url_key"] = _shared(data["url_key"], strings)
+    source.__dict__["tokens"] = tokens
+    source.__dict__["url_key"] = url_key
     return source
 
 
@@ -117,12 +137,12 @@ def dumps(result: SeedResult) -> bytes:
     return json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
 
 
-def loads(blob: bytes, root: Path, strings: dict[str, str] | None = None) -> SeedResult:
+def loads(blob: bytes, root: Path, shared: Shared | None = None) -> SeedResult:
     """The result `dumps` stored, for the seed of that path in the repository at `root`.
 
-    `strings` is where the build keeps one copy of each text its sources share.
+    `shared` is what the build's results share (Shared).
     """
-    strings = {} if strings is None else strings
+    shared = Shared() if shared is None else shared
     data = json.loads(blob)
     source = data["source"]
     lines = FileLines(root, data["rel"], source["sha256"]) if source and source["sha256"] else None
@@ -130,6 +150,6 @@ def loads(blob: bytes, root: Path, strings: dict[str, str] | None = None) -> See
         data["rel"],
         [Finding.restored(f) for f in data["read"]],
         [Finding.restored(f) for f in data["findings"]],
-        None if source is None else _unsource(source, lines, strings),
-        [_unsource(s, lines, strings) for s in data["related"]],
+        None if source is None else _unsource(source, lines, shared),
+        [_unsource(s, lines, shared) for s in data["related"]],
     )

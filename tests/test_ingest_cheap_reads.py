@@ -1,0 +1,112 @@
+"""What keeps a rebuild of many seeds cheap without changing a byte: decoding and the collector.
+
+The seed cache is read by the workers and its entries decoded once per distinct related
+article; the garbage collector is paused while sources are made; `faceledger validate`
+does not import the release writers. Each is checked for what it must not change.
+"""
+
+from __future__ import annotations
+
+import gc
+import shutil
+import sqlite3
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from faceledger.build import build
+from faceledger.core.package import copy_repository
+from faceledger.ingest import cache, documents, parallel, seed_results
+from faceledger.ingest.repository import read_repository
+from faceledger.ingest.settings import configured
+
+from .support import CORPUS, CORPUS_REQUIRED, REPO
+
+needs_corpus = pytest.mark.skipif(
+    not CORPUS.is_dir() and not CORPUS_REQUIRED, reason=f"the corpus is not at {CORPUS}"
+)
+
+
+def _corpus(target: Path) -> Path:
+    copy_repository(REPO, target)
+    for path in sorted(CORPUS.glob("*.md")):
+        shutil.copyfile(path, target / "seeds" / path.name)
+    return target
+
+
+@needs_corpus
+def test_a_related_article_listed_by_many_seeds_is_decoded_once(tmp_path: Path):
+    root = _corpus(tmp_path / "repo")
+    shared = seed_results.Shared()
+    entries = []
+    for path in sorted((root / "seeds").glob("*.md")):
+        rel = path.relative_to(root).as_posix()
+        blob = seed_results.dumps(seed_results.handed_on(documents.normalize_seed(root, rel), root))
+        # The same seed's result loaded twice, as two seeds listing the same articles would be.
+        first, again = seed_results.loads(blob, root, shared), seed_results.loads(blob, root, shared)
+        assert first == again
+        entries += list(zip(first.related, again.related, strict=True))
+        if first.source is not None:
+            # A seed's own values are its own: nothing another source changes.
+            assert first.source.values is not again.source.values
+    assert len(entries) > 50
+    assert all(a.values is b.values and a.tokens is b.tokens for a, b in entries)
+
+
+def _damage(root: Path, rel: str) -> str:
+    key = cache.entry_key(cache.fingerprint(root), rel, (root / rel).read_bytes(), None)
+    with sqlite3.connect(root / cache.FOLDER / cache.DATABASE) as db:
+        db.execute(
+            "INSERT OR REPLACE INTO seeds (key, salt, value) VALUES (?, ?, ?)",
+            (key, cache.fingerprint(root), b'{"rel": "not what dumps wrote"'),
+        )
+    return key
+
+
+@needs_corpus
+def test_a_damaged_entry_read_by_a_worker_is_a_miss_and_is_written_again(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+):
+    monkeypatch.setattr(parallel, "SERIAL_BELOW", 0)
+    monkeypatch.setattr(parallel, "CHUNK", 7)
+    root = _corpus(tmp_path / "repo")
+    with configured(jobs=2, cache=True):
+        build(root)
+        files = {p: p.read_bytes() for p in sorted((root / "dataset").rglob("*.csv"))}
+        rel = sorted(p.relative_to(root).as_posix() for p in (root / "seeds").glob("*.md"))[3]
+        key = _damage(root, rel)
+        build(root)
+    assert {p: p.read_bytes() for p in sorted((root / "dataset").rglob("*.csv"))} == files
+    with sqlite3.connect(root / cache.FOLDER / cache.DATABASE) as db:
+        (value,) = db.execute("SELECT value FROM seeds WHERE key = ?", [key]).fetchone()
+    assert seed_results.loads(value, root).rel == rel
+
+
+def test_reading_a_repository_leaves_the_collector_as_it_found_it(tmp_path: Path):
+    root = tmp_path / "repo"
+    copy_repository(REPO, root)
+    assert gc.isenabled()
+    read_repository(root)
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        read_repository(root)
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
+    (root / "seeds" / "broken.md").write_bytes(b"---\ntitle: [unclosed\n---\n")
+    read_repository(root)  # a seed that does not parse is a finding, and the collector is back on
+    assert gc.isenabled()
+
+
+def test_validate_does_not_import_the_release_writers():
+    script = (
+        "import sys, faceledger.validate\n"
+        "loaded = [m for m in ('pandas', 'jinja2', 'sqlite_utils', 'faceledger.website.render',"
+        " 'faceledger.publish.release_folder') if m in sys.modules]\n"
+        "print(','.join(loaded))\n"
+    )
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True)
+    assert done.stdout.strip() == ""
