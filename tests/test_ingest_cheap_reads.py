@@ -8,6 +8,7 @@ does not import the release writers. Each is checked for what it must not change
 from __future__ import annotations
 
 import gc
+import re
 import shutil
 import sqlite3
 import subprocess
@@ -19,6 +20,7 @@ import pytest
 from faceledger.build import build
 from faceledger.core.package import copy_repository
 from faceledger.ingest import cache, documents, parallel, seed_results
+from faceledger.ingest.merge import Documents, merge
 from faceledger.ingest.repository import read_repository
 from faceledger.ingest.settings import configured
 
@@ -110,3 +112,36 @@ def test_validate_does_not_import_the_release_writers():
     )
     done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True)
     assert done.stdout.strip() == ""
+
+
+@needs_corpus
+def test_sources_that_share_their_content_merge_as_sources_that_do_not(tmp_path: Path):
+    root = _corpus(tmp_path / "repo")
+    listing = next(p for p in sorted((root / "seeds").glob("*.md")) if "\nrelated:" in p.read_text("utf-8"))
+    for number in range(30):
+        # Other items of the feed listing the same related articles, some with other excerpts
+        # of them: the merge then reports more values not kept than its finding names.
+        text = listing.read_text(encoding="utf-8").replace('\ntitle: "', f'\ntitle: "Item {number}: ', 1)
+        text = re.sub(r"^((?:originalUrl|webUrl): \"?https?://[^/\s\"]+)", rf"\1/i{number}", text, flags=re.M)
+        if number % 3:  # two other excerpts, each given by many items (so by one shared content)
+            text = text.replace('\n    excerpt: "', f'\n    excerpt: "Variant {number % 2}: ')
+        (root / "seeds" / f"zz-{number:02d}-{listing.name}").write_text(text, encoding="utf-8")
+    rels = [p.relative_to(root).as_posix() for p in sorted((root / "seeds").iterdir()) if p.suffix != ".yaml"]
+
+    def merged(shared: seed_results.Shared | None) -> Documents:
+        out, described, related = Documents(), [], {}
+        for rel in rels:
+            result = seed_results.handed_on(documents.normalize_seed(root, rel), root)
+            if shared is not None:
+                result = seed_results.loads(seed_results.dumps(result), root, shared)
+            if result.source is not None:
+                described.append(result.source)
+                related[rel] = result.related
+        merge(described, related, out)
+        return out
+
+    alone, together = merged(None), merged(seed_results.Shared())
+    assert any("more values" in f.message for f in alone.findings)
+    assert together.findings == alone.findings
+    assert (together.rows, together.sources, together.links) == (alone.rows, alone.sources, alone.links)
+    assert together.texts == alone.texts

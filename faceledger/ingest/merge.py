@@ -261,18 +261,34 @@ def _document(sources: Sequence[Source], out: Documents) -> str:
     """One document from its sources, first source first; its id."""
     first = sources[0]
     row: dict[str, Any] = {}
-    given: list[list[str]] = [[] for _ in sources]
-    dropped: list[str] = []
-    for name in dict.fromkeys(name for s in sources for name in s.values):
-        for number, source in enumerate(sources):
-            value = source.values.get(name)
+    order: dict[str, int] = {}  # fields in the order the sources first name them
+    given: list[list[str]] = []
+    dropped: list[tuple[int, int, str, Any]] = []  # (field order, source number, field, value)
+    # Related entries of one article share one values dict (ingest/seed_results.Shared): after the
+    # first, such an entry gives no field, and differs from the row where the first one did.
+    differing: dict[int, list[tuple[str, Any]]] = {}
+    for number, source in enumerate(sources):
+        values = source.values
+        known = differing.get(id(values))
+        if known is not None:
+            given.append([])
+            dropped += [(order[name], number, name, value) for name, value in known]
+            continue
+        mine, differs = [], []
+        for name, value in values.items():
+            order.setdefault(name, len(order))
             if value is None:
                 continue
             if name not in row:
                 row[name] = value
-                given[number].append(name)
+                mine.append(name)
             elif value != row[name] and name not in PROVENANCE:
-                dropped.append(f"{name} {_shown(value)} of {source.label}")
+                differs.append((name, value))
+        given.append(mine)
+        dropped += [(order[name], number, name, value) for name, value in differs]
+        differing[id(values)] = differs
+    row = {name: row[name] for name in sorted(row, key=order.__getitem__)}
+    dropped.sort(key=lambda item: item[:2])
     seed = next((s for s in sources if s.is_seed), None)
     giver = next((s for n, s in enumerate(sources) if "url" in given[n]), None)
     key = giver.url_key if giver is not None else None
@@ -286,7 +302,8 @@ def _document(sources: Sequence[Source], out: Documents) -> str:
     row["document_id"] = document_id
     row["word_count"] = text.word_count(row.get("title"), row.get("excerpt"), first.body)
     out.rows.append(row)
-    out.texts[document_id] = _union([s.text for s in sources])
+    # A text that an earlier source has adds no line to the union.
+    out.texts[document_id] = _union(list(dict.fromkeys(s.text for s in sources)))
     for number, source in enumerate(sources):
         out.sources.append(
             {
@@ -300,7 +317,8 @@ def _document(sources: Sequence[Source], out: Documents) -> str:
         )
     if len(sources) > 1 and (seed is not None or dropped):
         names = _listed([s.label for s in sources], "sources")
-        kept = "; not kept: " + _listed(dropped, "values", "; ") if dropped else ""
+        shown = [f"{name} {_shown(value)} of {sources[n].label}" for _, n, name, value in dropped[:NAMED]]
+        kept = "; not kept: " + _listed(shown, "values", "; ", len(dropped)) if dropped else ""
         message = (
             f"{names} describe one article: merged into {document_id}, each value from the first of them that "
             f"gives it (document_sources says which){kept}"
@@ -322,8 +340,10 @@ def _document(sources: Sequence[Source], out: Documents) -> str:
 NAMED = 10
 
 
-def _listed(items: Sequence[str], kind: str, separator: str = ", ") -> str:
-    more = f"{separator}and {len(items) - NAMED:,} more {kind}" if len(items) > NAMED else ""
+def _listed(items: Sequence[str], kind: str, separator: str = ", ", total: int | None = None) -> str:
+    """The first NAMED of `items` (of `total`, by default all of them), and how many more there are."""
+    total = len(items) if total is None else total
+    more = f"{separator}and {total - NAMED:,} more {kind}" if total > NAMED else ""
     return separator.join(items[:NAMED]) + more
 
 
