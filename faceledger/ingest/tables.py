@@ -18,6 +18,7 @@ import csv
 import dataclasses
 import io
 from collections.abc import Callable
+from operator import itemgetter
 from pathlib import Path
 from typing import Any
 
@@ -234,8 +235,9 @@ def _convert(spec: Field, parse: Callable[[str], Any], cell: str, missing: set[s
 def table_from_rows(name: str, rows: list[dict[str, Any]], schema: Schema, path: str = "") -> Table:
     """An Arrow table from rows that must carry exactly the schema's fields."""
     names = schema.field_names
+    wanted = set(names)
     for row in rows:
-        if list(row) != names and set(row) != set(names):
+        if row.keys() != wanted:
             raise ValueError(f"{name}: row fields {sorted(row)} differ from the schema's {names}")
-    columns = {n: [row[n] for row in rows] for n in names}
+    columns = {n: list(map(itemgetter(n), rows)) for n in names}
     return Table(name, pa.Table.from_pydict(columns, schema=schema.arrow_schema()), path)
