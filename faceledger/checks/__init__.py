@@ -7,13 +7,13 @@ they can follow keys between tables.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 
 from ..core.findings import Finding
 from ..core.package import Package, Track
 from ..ingest.repository import read_repository
-from . import cells, evidence, facts, ids, keys, privacy, values, versions
+from . import cells, evidence, facts, groups, ids, keys, privacy, values, versions
 
 PackageCheck = Callable[[Package], Iterable[Finding]]
 
@@ -28,11 +28,16 @@ def fact_problems(package: Package) -> list[Finding]:
     indexed = facts.index(package)
     digests, findings = privacy.read_digests(package.root)
     findings += evidence.citation_problems(indexed)
-    findings += evidence.support_problems(indexed)
-    findings += values.value_problems(indexed)
+    findings += groups.judged(indexed, row_problems)
+    findings += values.parent_problems(indexed)
     findings += privacy.privacy_problems(indexed, digests)
     findings += cells.cell_problems(indexed)
     return findings
+
+
+def row_problems(indexed: facts.Facts, chosen: Mapping[str, Iterable[int]]) -> list[Finding]:
+    """The rules that judge one fact row at a time, on the chosen rows (see groups.py)."""
+    return evidence.support_problems(indexed, chosen) + values.value_problems(indexed, chosen)
 
 
 CHECKS: list[PackageCheck] = [

@@ -3,8 +3,11 @@ fact value a schema rule covers is stated by the quotes cited for it (see checks
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from typing import Any
+
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from ..core.findings import Finding
 from ..core.suggest import did_you_mean
@@ -25,8 +28,12 @@ from .facts import (
 from .passages import Hints
 
 
-def citation_problems(facts: Facts) -> list[Finding]:
-    """Each evidence row: one fact, fields that fact has, a quote that is in the document."""
+def citation_problems(facts: Facts, every_row: bool = False) -> list[Finding]:
+    """Each evidence row: one fact, fields that fact has, a quote that is in the document.
+
+    pyarrow picks the rows that may break one of these (every row if `every_row`), and each
+    distinct (document, quote) pair is looked up once; only the rows picked are read as dicts.
+    """
     package = facts.package
     table = package.tables[EVIDENCE]
     pointers = targets(package)
@@ -37,22 +44,26 @@ def citation_problems(facts: Facts) -> list[Finding]:
     pointing = list(pointers.items())
     # Whether a quote occurs in its document, asked once per distinct pair.
     found: dict[tuple[str, str], bool] = {}
+    chosen = range(len(facts.rows[EVIDENCE])) if every_row else _suspects(facts, texts, fields_of, found)
+    rows = facts.rows[EVIDENCE]
+    rows.load(chosen)
     findings = []
-    for index, row in enumerate(facts.rows[EVIDENCE]):
+    for index in chosen:
+        row = rows[index]
         line = table.line(index)
         bad = table.unknown.get(index)
-        chosen = [name for name, column in pointing if row[column] is not None]
-        if len(chosen) != 1 and (bad is None or bad.isdisjoint(pointers.values())):
+        chosen_targets = [name for name, column in pointing if row[column] is not None]
+        if len(chosen_targets) != 1 and (bad is None or bad.isdisjoint(pointers.values())):
             columns = ", ".join(pointers.values())
             findings.append(
                 Finding(
                     table.path,
                     line,
                     "evidence-target",
-                    f"fill exactly one of {columns}; {len(chosen)} are filled",
+                    f"fill exactly one of {columns}; {len(chosen_targets)} are filled",
                 )
             )
-        for name in chosen:
+        for name in chosen_targets:
             known = fields_of[name]
             for unknown in [f for f in row["fields"] or [] if f not in known]:
                 findings.append(
@@ -85,8 +96,57 @@ def citation_problems(facts: Facts) -> list[Finding]:
     return findings
 
 
-def support_problems(facts: Facts) -> list[Finding]:
-    """Each fact has a quote; each value a field's rule covers is stated by the quotes cited for it."""
+def _suspects(
+    facts: Facts, texts: dict[str, str], fields_of: dict[str, set[str]], found: dict[tuple[str, str], bool]
+) -> list[int]:
+    """The evidence rows citation_problems must read: a reported cell, not one target, a field
+    the target lacks, or a quote not found (`found` gets the answer for each distinct pair)."""
+    table = facts.package.tables[EVIDENCE]
+    data = table.data
+    pointers = targets(facts.package)
+    picked: set[int] = set(table.unknown)
+    filled = [pc.cast(pc.is_valid(data.column(c)), pa.int8()) for c in pointers.values()]
+    count = filled[0] if len(filled) == 1 else _sum(filled)
+    picked.update(pc.indices_nonzero(pc.not_equal(count, 1)).to_pylist())
+    fields = data.column("fields").combine_chunks()
+    items, owners = pc.list_flatten(fields), pc.list_parent_indices(fields)
+    for name, column in pointers.items():
+        mine = pc.take(pc.is_valid(data.column(column)), owners)
+        stray = pc.and_(
+            mine, pc.invert(pc.is_in(items, value_set=pa.array(sorted(fields_of[name]), pa.string())))
+        )
+        picked.update(pc.filter(owners, pc.fill_null(stray, False)).to_pylist())
+    pairs = pa.table(
+        {
+            "document_id": data.column("document_id"),
+            "quote": data.column("quote"),
+            "row": pa.array(range(len(data))),
+        }
+    )
+    grouped = pairs.group_by(["document_id", "quote"], use_threads=False).aggregate([("row", "list")])
+    missing = []
+    for position, (doc, quote) in enumerate(
+        zip(grouped.column("document_id").to_pylist(), grouped.column("quote").to_pylist(), strict=True)
+    ):
+        text = texts.get(doc) if doc is not None and quote is not None else None
+        if text is not None:
+            found[doc, quote] = ev.normalize(quote) in text
+            if not found[doc, quote]:
+                missing.append(position)
+    lists = pc.take(grouped.column("row_list"), pa.array(missing, pa.int64()))
+    picked.update(pc.list_flatten(lists).to_pylist())
+    return sorted(picked)
+
+
+def _sum(arrays: list[Any]) -> Any:
+    total = arrays[0]
+    for more in arrays[1:]:
+        total = pc.add(total, more)
+    return total
+
+
+def support_problems(facts: Facts, chosen: Mapping[str, Iterable[int]]) -> list[Finding]:
+    """Each chosen fact row has a quote; each value a field's rule covers is stated by the quotes cited for it."""
     findings = []
     for name in FACTS:
         rules = [
@@ -95,7 +155,8 @@ def support_problems(facts: Facts) -> list[Finding]:
             if (rule := spec.get(RULE))
         ]
         table = facts.package.tables[name]
-        for index, row in enumerate(facts.rows[name]):
+        for index in chosen.get(name, ()):
+            row = facts.rows[name][index]
             if not facts.settled(name, index):
                 continue
             path, line = table.path, table.line(index)

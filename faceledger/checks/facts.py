@@ -21,9 +21,13 @@ What a field needs beyond that is declared in its Table Schema under
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
+
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from ..core.findings import Finding
 from ..core.package import Package
@@ -56,13 +60,41 @@ class Citation:
     quote: str
 
 
+class Rows:
+    """A table's rows as dicts, made from the Arrow table only for the rows a check reads.
+
+    The column-wise checks pick the rows that can have a finding; the rules written row by
+    row then read those, so a million clean rows never become a million dicts.
+    """
+
+    def __init__(self, data: Any):
+        self.data = data
+        self._made: dict[int, dict[str, Any]] = {}
+
+    def __len__(self) -> int:
+        return int(self.data.num_rows)
+
+    def load(self, indices: Iterable[int]) -> None:
+        wanted = sorted({i for i in indices if i not in self._made})
+        if wanted:
+            taken = self.data.take(pa.array(wanted, pa.int64()))
+            self._made.update(zip(wanted, rows_of(taken), strict=True))
+
+    def __getitem__(self, index: int) -> dict[str, Any]:
+        if index not in self._made:
+            self.load([index])
+        return self._made[index]
+
+
 @dataclass
 class Facts:
     package: Package
-    rows: dict[str, list[dict[str, Any]]]
-    # Each row's index by its id, per resource.
+    rows: dict[str, Rows]
+    # Each row's index by its id, per resource, made when a rule first follows a reference into it.
     positions: dict[str, dict[str, int]] = field(default_factory=dict)
+    # The citations of the fact ids loaded so far (see load), by (resource, id).
     citations: dict[tuple[str, str], list[Citation]] = field(default_factory=lambda: defaultdict(list))
+    loaded: set[tuple[str, str]] = field(default_factory=set)
     published: dict[str, datetime | None] = field(default_factory=dict)
     # Evidence whose cells the reader reported (see Table.unknown) leaves what it cites unsure:
     # the fact resources an evidence row of unknown target may cite any row of, and the facts
@@ -94,12 +126,44 @@ class Facts:
         )
 
     def referred(self, name: str, value: Any) -> tuple[int, dict[str, Any]] | None:
-        """The row of `name` whose id is `value`, with its index."""
+        """The row of `name` whose id is `value` (the last, if the id is repeated), with its index."""
+        if name not in self.positions:
+            ids = self.package.tables[name].data.column(key_field(self.package.view(name))).to_pylist()
+            self.positions[name] = {str(v): i for i, v in enumerate(ids)}
         index = self.positions[name].get(value)
         return None if index is None else (index, self.rows[name][index])
 
+    def load(self, chosen: Mapping[str, Iterable[int]]) -> None:
+        """Make the chosen fact rows, and the evidence rows citing them, ready for the row-by-row rules."""
+        for name, indices in chosen.items():
+            rows = self.rows[name]
+            rows.load(indices)
+            self._load_citations(name, {self.row_id(name, rows[i]) for i in indices})
+
+    def _load_citations(self, name: str, ids: set[str]) -> None:
+        ids = {i for i in ids if (name, i) not in self.loaded}
+        self.loaded.update((name, i) for i in ids)
+        pointer = targets(self.package).get(name)
+        if not ids or pointer is None:
+            return
+        evidence = self.package.tables[EVIDENCE]
+        citing = pc.is_in(evidence.data.column(pointer), value_set=pa.array(sorted(ids), pa.string()))
+        hits = pc.indices_nonzero(pc.fill_null(citing, False)).to_pylist()
+        rows = self.rows[EVIDENCE]
+        rows.load(hits)
+        for i in hits:
+            if i not in evidence.unknown:
+                row = rows[i]
+                citation = Citation(
+                    str(row[self.keys[EVIDENCE]]), row["fields"] or [], row["document_id"], row["quote"]
+                )
+                self.citations[name, row[pointer]].append(citation)
+
     def cited(self, name: str, row: dict[str, Any], field_name: str | None = None) -> list[Citation]:
-        found = self.citations.get((name, self.row_id(name, row)), [])
+        row_id = self.row_id(name, row)
+        if (name, row_id) not in self.loaded:
+            self._load_citations(name, {row_id})
+        found = self.citations.get((name, row_id), [])
         return found if field_name is None else [c for c in found if field_name in c.fields]
 
     def where(self, name: str, index: int) -> tuple[str, int | None]:
@@ -151,10 +215,9 @@ def rows_of(table: Any) -> list[dict[str, Any]]:
 
 
 def index(package: Package) -> Facts:
-    facts = Facts(package, {name: rows_of(package.tables[name].data) for name in (*FACTS, EVIDENCE)})
+    facts = Facts(package, {name: Rows(package.tables[name].data) for name in (*FACTS, EVIDENCE)})
     for name in facts.rows:
-        ids = package.tables[name].data.column(key_field(package.view(name))).to_pylist()
-        facts.positions[name] = {str(value): i for i, value in enumerate(ids)}
+        facts.keys[name] = key_field(package.view(name))
     documents = package.tables["documents"].data
     facts.published = dict(
         zip(
@@ -166,18 +229,11 @@ def index(package: Package) -> Facts:
     pointers = targets(package)
     evidence = package.tables[EVIDENCE]
     columns = list(pointers.items())
-    key = key_field(package.view(EVIDENCE))
-    for index, row in enumerate(facts.rows[EVIDENCE]):
-        # Most rows have no reported cell: they are told apart with one look-up.
-        bad = evidence.unknown.get(index)
-        cited = [(name, row[column]) for name, column in columns if row[column] is not None]
-        if bad is None:
-            citation = Citation(str(row[key]), row["fields"] or [], row["document_id"], row["quote"])
-            for fact in cited:
-                facts.citations[fact].append(citation)
-        else:
-            facts.open_resources.update(name for name, column in columns if column in bad)
-            facts.unsure.update(cited)
+    # Only the evidence rows with a reported cell: the citations of the rest are loaded on demand.
+    for index, bad in evidence.unknown.items():
+        row = facts.rows[EVIDENCE][index]
+        facts.open_resources.update(name for name, column in columns if column in bad)
+        facts.unsure.update((name, row[column]) for name, column in columns if row[column] is not None)
     return facts
 
 

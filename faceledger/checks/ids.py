@@ -5,6 +5,9 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+import pyarrow as pa
+import pyarrow.compute as pc
+
 from ..core.findings import Finding
 from ..core.layout import location
 from ..core.package import Package
@@ -36,7 +39,8 @@ def id_problems(package: Package) -> list[Finding]:
         for name, schema in package.schemas.items()
         if (field := id_field(schema)) and name != TOMBSTONES and name in package.tables
     }
-    ids = {name: _ids(package.tables[name].data, field) for name, field in id_fields.items()}
+    # Every id of every table is only needed to follow a tombstone: none, none needed.
+    ids = {name: _ids(package.tables[name].data, field) for name, field in id_fields.items()} if rows else {}
     # Where a rename leads cannot be told if a tombstone on the way, or an id, is unknown.
     unsure = {name for name, field in id_fields.items() if package.tables[name].unsure(field)}
     if table.unknown:
@@ -48,19 +52,18 @@ def id_problems(package: Package) -> list[Finding]:
     ]
     for name, field in id_fields.items():
         data = package.tables[name]
-        for index, value in enumerate(data.data.column(field).to_pylist()):
-            stone = None if value is None else stones.get((name, str(value)))
-            if stone is not None:
-                findings.append(
-                    Finding(
-                        data.path,
-                        data.line(index),
-                        "reused-id",
-                        f"{value} was {stone.status} after {stone.last_version} ({stone.reason}); "
-                        "a published id is never used again: give this row a new id",
-                        field=field,
-                    )
+        for index, value in _retired(data.data.column(field), {i for n, i in stones if n == name}):
+            stone = stones[name, str(value)]
+            findings.append(
+                Finding(
+                    data.path,
+                    data.line(index),
+                    "reused-id",
+                    f"{value} was {stone.status} after {stone.last_version} ({stone.reason}); "
+                    "a published id is never used again: give this row a new id",
+                    field=field,
                 )
+            )
     return findings
 
 
@@ -113,6 +116,17 @@ def _tombstone_problems(
         )
         return [("unknown-replacement", message, "replaced_by")]
     return []
+
+
+def _retired(column: Any, retired: set[str]) -> list[tuple[int, Any]]:
+    """(row, value) of each cell of an id column that a tombstone retires, picked by pyarrow."""
+    if not retired:
+        return []
+    text = column if pa.types.is_string(column.type) else pc.cast(column, pa.string())
+    chosen = pc.indices_nonzero(
+        pc.fill_null(pc.is_in(text, value_set=pa.array(sorted(retired), pa.string())), False)
+    )
+    return list(zip(chosen.to_pylist(), pc.take(column, chosen).to_pylist(), strict=True))
 
 
 def _ids(table: Any, field: str) -> set[str]:

@@ -123,6 +123,8 @@ class Hints:
     # The quotable texts, normalized (citation_problems has them already).
     texts: dict[str, str]
     _raw: dict[str, str] = field(default_factory=dict)
+    # A quote copied into many evidence rows fails alike in each: explained once.
+    _said: dict[tuple[str, str], str] = field(default_factory=dict)
 
     @cached_property
     def sources(self) -> dict[str, list[str]]:
@@ -143,6 +145,11 @@ class Hints:
 
     def explain(self, written: str, document_id: str) -> str:
         """What to add to "the quote does not occur in …" for a quote as written: starts with " (" or "; ", or is empty."""
+        if (written, document_id) not in self._said:
+            self._said[written, document_id] = self._explain(written, document_id)
+        return self._said[written, document_id]
+
+    def _explain(self, written: str, document_id: str) -> str:
         quote, text = ev.normalize(written), self.texts[document_id]
         said = " (it does with different capitals)" if quote.casefold() in text.casefold() else ""
         raw = next((path for path in self.sources.get(document_id, []) if quote in self.raw(path)), None)

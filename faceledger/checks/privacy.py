@@ -13,6 +13,7 @@ import hashlib
 import re
 import unicodedata
 from functools import lru_cache
+from operator import methodcaller
 from pathlib import Path
 
 import pyarrow as pa
@@ -135,7 +136,7 @@ def privacy_problems(facts: Facts, digests: frozenset[str]) -> list[Finding]:
 
 
 # Distinct texts whose runs of words are made at once: bounds the memory the runs take.
-_CHUNK = 1 << 17
+_CHUNK = 1 << 19
 
 
 def _named(distinct: pa.Array, digests: frozenset[str]) -> dict[str, tuple[str, ...]]:
@@ -153,32 +154,62 @@ def _named(distinct: pa.Array, digests: frozenset[str]) -> dict[str, tuple[str, 
     plain = pc.filter(distinct, ascii_texts)
     for start in range(0, len(plain), _CHUNK):
         chunk = plain.slice(start, _CHUNK)
-        runs, parents = _runs(chunk)
-        hashed = pc.unique(runs).cast(pa.binary()).to_pylist()
-        listed_runs = [run for run in hashed if hashlib.sha256(run).digest() in listed]
-        if listed_runs:
-            hit = pc.is_in(runs, value_set=pa.array(listed_runs, pa.binary()).cast(pa.string()))
-            rows = pc.unique(pc.filter(parents, hit))
+        rows = _listed_rows(chunk, listed)
+        if rows is not None:
             suspects.update(pc.take(chunk, rows).to_pylist())
     return {text: found for text in sorted(suspects) if (found := tuple(private_names_in(text, digests)))}
 
 
-def _runs(texts: pa.Array) -> tuple[pa.Array, pa.Array]:
-    """Every run of 1 to MAX_WORDS consecutive words of each (ASCII) text, lower case, and the text's index."""
+def _listed_rows(texts: pa.Array, listed: set[bytes]) -> pa.Array | None:
+    """The indices of the (ASCII) texts with a run of 1 to MAX_WORDS words, lower case, that is listed.
+
+    The runs are built as numbers: each word gets a code, and a run of k + 1 words the code
+    of the pair (its first k words, its last word), so only a distinct run becomes a string
+    to hash, however many texts hold it.
+    """
     lists = pc.split_pattern_regex(pc.ascii_lower(texts), r"[^a-z0-9_]+")
     tokens, parents = pc.list_flatten(lists), pc.list_parent_indices(lists)
     words_only = pc.greater(pc.binary_length(tokens), 0)
     tokens, parents = pc.filter(tokens, words_only), pc.filter(parents, words_only)
-    count = len(tokens)
-    runs, owners, run = [tokens], [parents], tokens
-    for more in range(1, MAX_WORDS):
-        if count <= more:
-            break
-        run = pc.binary_join_element_wise(run.slice(0, count - more), tokens.slice(more), " ")
-        same = pc.equal(parents.slice(0, count - more), parents.slice(more))
-        runs.append(pc.filter(run, same))
-        owners.append(pc.filter(parents.slice(0, count - more), same))
-    return pa.concat_arrays(runs), pa.concat_arrays(owners)
+    encoded = pc.dictionary_encode(tokens)
+    words, codes = encoded.dictionary, pc.cast(encoded.indices, pa.int64())
+    width = pa.scalar(max(len(words), 1), pa.int64())
+    count = len(codes)
+    runs, strings = codes, words
+    hits = []
+    for more in range(MAX_WORDS):
+        if more:
+            if count <= more:
+                break
+            # A run that would cross from one text into the next is no run: null, and so is every longer one.
+            same = pc.equal(parents.slice(0, count - more), parents.slice(more))
+            pairs = pc.if_else(
+                same, pc.add(pc.multiply(runs.slice(0, count - more), width), codes.slice(more)), None
+            )
+            encoded = pc.dictionary_encode(pairs)
+            runs, distinct = pc.cast(encoded.indices, pa.int64()), encoded.dictionary
+            strings = pc.binary_join_element_wise(
+                pc.take(strings, pc.divide(distinct, width)),
+                pc.take(words, pc.subtract(distinct, pc.multiply(pc.divide(distinct, width), width))),
+                " ",
+            )
+        listed_codes = _listed(strings, listed)
+        if listed_codes:
+            found = pc.fill_null(pc.is_in(runs, value_set=pa.array(listed_codes, pa.int64())), False)
+            hits.append(pc.filter(parents.slice(0, len(runs)), found))
+    return pc.unique(pa.concat_arrays(hits)) if hits else None
+
+
+def _listed(strings: pa.Array, listed: set[bytes]) -> list[int]:
+    """The positions of the strings whose SHA-256 is listed."""
+    runs = strings.cast(pa.binary()).to_pylist()
+    # Most chunks hold no listed run: asked without a Python frame per run.
+    if listed.isdisjoint(map(_DIGEST_OF, map(hashlib.sha256, runs))):
+        return []
+    return [i for i, run in enumerate(runs) if hashlib.sha256(run).digest() in listed]
+
+
+_DIGEST_OF = methodcaller("digest")
 
 
 def _texts(column: pa.Array) -> tuple[pa.Array | None, pa.Array | None]:

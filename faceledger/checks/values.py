@@ -6,6 +6,7 @@ The checks against evidence (quotes, values stated in them) are in evidence.py.
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
 from functools import cache
 
 from ..core.findings import Finding
@@ -14,20 +15,21 @@ from . import quotes as ev
 from .facts import FACTS, RULE, STANDARD, YEAR_OF, Facts, figure
 
 
-def value_problems(facts: Facts) -> list[Finding]:
+def value_problems(facts: Facts, chosen: Mapping[str, Iterable[int]]) -> list[Finding]:
+    """The checks of one row at a time, on the chosen rows of each fact resource."""
     findings = []
+    rows = {name: list(chosen.get(name, ())) for name in FACTS}
     for name in FACTS:
         for spec in facts.package.view(name).fields:
-            findings += _standard_problems(facts, name, spec)
+            findings += _standard_problems(facts, name, spec, rows[name])
             if spec.get(RULE, {}).get("match") == "amount":
-                findings += _amount_problems(facts, name, spec)
+                findings += _amount_problems(facts, name, spec, rows[name])
             if spec.get(RULE, {}).get("match") == "date":
-                findings += _date_problems(facts, name, spec)
+                findings += _date_problems(facts, name, spec, rows[name])
             if spec.get(YEAR_OF) is not None:
-                findings += _year_problems(facts, name, spec)
-    findings += _relationship_problems(facts)
-    findings += _party_problems(facts)
-    findings += _parent_problems(facts)
+                findings += _year_problems(facts, name, spec, rows[name])
+    findings += _relationship_problems(facts, rows["contracts"])
+    findings += _party_problems(facts, rows["systems"])
     return findings
 
 
@@ -42,13 +44,14 @@ def _codes(standard: str) -> frozenset[str]:
     raise ValueError(f"unknown code list {standard!r}")
 
 
-def _standard_problems(facts: Facts, name: str, spec: Field) -> list[Finding]:
+def _standard_problems(facts: Facts, name: str, spec: Field, chosen: list[int]) -> list[Finding]:
     standard = spec.get(STANDARD)
     if standard is None:
         return []
     codes = _codes(standard)
     findings = []
-    for index, row in enumerate(facts.rows[name]):
+    for index in chosen:
+        row = facts.rows[name][index]
         value = row[spec.name]
         if value is not None and value not in codes:
             findings.append(
@@ -62,10 +65,11 @@ def _standard_problems(facts: Facts, name: str, spec: Field) -> list[Finding]:
     return findings
 
 
-def _amount_problems(facts: Facts, name: str, spec: Field) -> list[Finding]:
+def _amount_problems(facts: Facts, name: str, spec: Field, chosen: list[int]) -> list[Finding]:
     findings = []
     currency = spec.get(RULE)["currency"]
-    for index, row in enumerate(facts.rows[name]):
+    for index in chosen:
+        row = facts.rows[name][index]
         value = row[spec.name]
         if value is None:
             continue
@@ -81,13 +85,14 @@ def _amount_problems(facts: Facts, name: str, spec: Field) -> list[Finding]:
     return findings
 
 
-def _date_problems(facts: Facts, name: str, spec: Field) -> list[Finding]:
+def _date_problems(facts: Facts, name: str, spec: Field, chosen: list[int]) -> list[Finding]:
     """Valid partial dates whose precision field agrees, and none later than what reports them."""
     findings = []
     rule = spec.get(RULE)
     field_name = spec.name
     as_of = max((p for p in facts.published.values() if p is not None), default=None)
-    for index, row in enumerate(facts.rows[name]):
+    for index in chosen:
+        row = facts.rows[name][index]
         if row[field_name] is None:
             continue
         where = facts.where(name, index)
@@ -130,11 +135,12 @@ def _date_problems(facts: Facts, name: str, spec: Field) -> list[Finding]:
     return findings
 
 
-def _year_problems(facts: Facts, name: str, spec: Field) -> list[Finding]:
+def _year_problems(facts: Facts, name: str, spec: Field, chosen: list[int]) -> list[Finding]:
     """A year field holds the year of its date, and nothing when the date gives none."""
     findings = []
     source = spec.get(YEAR_OF)
-    for index, row in enumerate(facts.rows[name]):
+    for index in chosen:
+        row = facts.rows[name][index]
         if not facts.known(name, index, spec.name, source):
             continue
         date = ev.parse_partial_date(row[source])[0] if row[source] is not None else None
@@ -153,7 +159,7 @@ def _year_problems(facts: Facts, name: str, spec: Field) -> list[Finding]:
     return findings
 
 
-def _relationship_problems(facts: Facts) -> list[Finding]:
+def _relationship_problems(facts: Facts, chosen: list[int]) -> list[Finding]:
     """What each kind of contract row must and must not carry."""
     needs = {
         "contract": ["vendor_organization_id"],
@@ -162,7 +168,8 @@ def _relationship_problems(facts: Facts) -> list[Finding]:
     }
     forbids = {"customer": ["amount", "total_value", "award_date"]}
     findings = []
-    for index, row in enumerate(facts.rows["contracts"]):
+    for index in chosen:
+        row = facts.rows["contracts"][index]
         kind = row["relationship"]
         for needed in needs.get(kind, []):
             if row[needed] is None and facts.known("contracts", index, needed):
@@ -200,9 +207,10 @@ def _relationship_problems(facts: Facts) -> list[Finding]:
     return findings
 
 
-def _party_problems(facts: Facts) -> list[Finding]:
+def _party_problems(facts: Facts, chosen: list[int]) -> list[Finding]:
     findings = []
-    for index, row in enumerate(facts.rows["systems"]):
+    for index in chosen:
+        row = facts.rows["systems"][index]
         parties = ("vendor_organization_id", "operator_organization_id")
         if all(row[p] is None for p in parties) and facts.known("systems", index, *parties):
             findings.append(
@@ -215,11 +223,14 @@ def _party_problems(facts: Facts) -> list[Finding]:
     return findings
 
 
-def _parent_problems(facts: Facts) -> list[Finding]:
-    parents = {row["organization_id"]: row["parent_organization_id"] for row in facts.rows["organizations"]}
+def parent_problems(facts: Facts) -> list[Finding]:
+    """Organizations whose chain of parents leads back to themselves (the whole table at once)."""
+    data = facts.package.tables["organizations"].data
+    ids = data.column("organization_id").to_pylist()
+    parents = dict(zip(ids, data.column("parent_organization_id").to_pylist(), strict=True))
     findings = []
-    for index, row in enumerate(facts.rows["organizations"]):
-        seen, current = {row["organization_id"]}, parents.get(row["organization_id"])
+    for index, org in enumerate(ids):
+        seen, current = {org}, parents.get(org)
         while current is not None and current not in seen:
             seen.add(current)
             current = parents.get(current)
@@ -228,7 +239,7 @@ def _parent_problems(facts: Facts) -> list[Finding]:
                 Finding(
                     *facts.where("organizations", index),
                     "parent-cycle",
-                    f"following parent_organization_id from {row['organization_id']} leads back to {current}",
+                    f"following parent_organization_id from {org} leads back to {current}",
                     field="parent_organization_id",
                 )
             )
