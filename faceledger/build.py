@@ -189,7 +189,7 @@ def write(
         release = outputs.folder(target / release_name(package))
         fill_release(package, release, release_name(package), changes_csv(changes), stamp, pending)
         # The site is a view of the finished release, outside its SHA256SUMS (website/__init__.py).
-        render_site(release, release / SITE, package.texts)
+        render_site(release, release / SITE, package.texts, root)
         if bundle is not None:
             # A source checkout: refresh the data `import faceledger` loads (editable installs).
             fill_bundle(package, release, outputs.folder(bundle))
