@@ -30,6 +30,7 @@ from .core.timestamps import CHANGELOG, release_time
 from .core.transaction import Transaction, recover
 from .ingest.repository import read_repository
 from .publish.bundle import fill_bundle, source_bundle, write_bundle
+from .publish.cache import opened as render_cache
 from .publish.release_folder import fill_release, release_name, write_release
 from .publish.repository import repository_files, stale_files
 from .website import FOLDER as SITE
@@ -181,15 +182,15 @@ def write(
     stamp = release_time(root, package.version, text)
     target = dist if dist is not None else root / "dist"
     bundle = source_bundle(root)
-    with Transaction(root, (target,)) as outputs:
+    with Transaction(root, (target,)) as outputs, render_cache(root) as cache:
         for rel, data in pending.items():
             outputs.file(root / rel, data)
         for rel in sorted(set(planned.changed) - set(planned.files)):
             outputs.remove(root / rel)
         release = outputs.folder(target / release_name(package))
-        fill_release(package, release, release_name(package), changes_csv(changes), stamp, pending)
+        fill_release(package, release, release_name(package), changes_csv(changes), stamp, pending, cache)
         # The site is a view of the finished release, outside its SHA256SUMS (website/__init__.py).
-        render_site(release, release / SITE, package.texts, root)
+        render_site(release, release / SITE, package.texts, cache)
         if bundle is not None:
             # A source checkout: refresh the data `import faceledger` loads (editable installs).
             fill_bundle(package, release, outputs.folder(bundle))

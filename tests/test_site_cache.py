@@ -9,7 +9,8 @@ import pytest
 
 from faceledger.build import build
 from faceledger.ingest.settings import CACHE_FOLDER
-from faceledger.website import cache, charts, env
+from faceledger.publish import cache
+from faceledger.website import charts, env
 
 from .support import CORPUS, CORPUS_REQUIRED, copy_repo
 

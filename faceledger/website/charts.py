@@ -16,7 +16,7 @@ from functools import partial
 from typing import Any
 from xml.sax.saxutils import escape
 
-from .cache import RenderCache
+from ..publish.cache import RenderCache
 from .data import Release
 
 _YEAR = re.compile(r"^(\d{4})")

@@ -11,7 +11,7 @@ import math
 from collections.abc import Iterator
 from typing import Any
 
-from .cache import RenderCache
+from ..publish.cache import RenderCache
 from .data import Release, Row
 from .env import Cell, page_name, render
 from .env import figure as _text

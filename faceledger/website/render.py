@@ -9,9 +9,9 @@ from __future__ import annotations
 from importlib import resources
 from pathlib import Path
 
+from ..publish.cache import RenderCache
 from ..publish.checksums import write_checksums
 from . import pages, reference
-from .cache import RenderCache, opened
 from .charts import charts
 from .data import Release, read_release
 from .env import Cell
@@ -70,15 +70,17 @@ def site_files(release: Release, cache: RenderCache | None = None) -> dict[str, 
 
 
 def render(
-    release_folder: Path, target: Path, texts: dict[str, str] | None = None, root: Path | None = None
+    release_folder: Path,
+    target: Path,
+    texts: dict[str, str] | None = None,
+    cache: RenderCache | None = None,
 ) -> dict[str, bytes]:
     """Write the site of the release at `release_folder` into the empty or absent folder `target`.
 
     `texts` is each document's quotable text (Package.texts), to show quotes in context.
-    `root` is the repository whose render cache to use (website/cache.py): the same bytes, sooner.
+    Pages and charts in `cache` (publish/cache.py) are not rendered again: the same bytes, sooner.
     """
-    with opened(root) as cache:
-        files = site_files(read_release(release_folder, texts), cache)
+    files = site_files(read_release(release_folder, texts), cache)
     for rel, data in sorted(files.items()):
         path = target / rel
         path.parent.mkdir(parents=True, exist_ok=True)

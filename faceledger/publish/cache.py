@@ -1,8 +1,8 @@
-"""The render cache: each page and chart of the site kept by everything it is rendered from.
+"""The render cache: derived bytes (site pages, charts, release files, deflate streams) kept by their inputs.
 
-After one seed is edited most of the site is what the last build wrote; rendering
-it again is the slow part (Jinja for the documents list, altair and vl-convert for
-the charts). An entry's key is the SHA-256 of a fingerprint of faceledger's code,
+After one seed is edited most of a release and its site is what the last build
+wrote; rendering it again is the slow part (Jinja for the documents list, altair
+and vl-convert for the charts, CSV and JSON Lines text, zlib). An entry's key is the SHA-256 of a fingerprint of faceledger's code,
 its templates and the libraries that render (Jinja2, MarkupSafe, altair, vl-convert),
 then what was rendered (a template's name, a chart's slug) and the values handed
 to it, pickled. Pickling is faithful: two pickles are the same bytes only for
@@ -21,6 +21,7 @@ from __future__ import annotations
 import hashlib
 import pickle
 import sqlite3
+import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from importlib import metadata
@@ -30,7 +31,9 @@ from typing import Any
 from ..core import git
 from ..ingest import settings
 
-DATABASE = "site.sqlite3"
+DATABASE = "renders.sqlite3"
+# New entries are written once they hold this many bytes, so that a first build does not hold them all.
+WRITE_EVERY = 32 << 20
 # Libraries whose version can change what a page or chart renders to.
 RENDERERS = ("Jinja2", "MarkupSafe", "altair", "vl-convert-python")
 # Entries kept beyond the ones a build used, before the unused ones are forgotten.
@@ -61,8 +64,12 @@ class RenderCache:
         self.connection = connection
         self.salt = salt
         self.new: dict[str, bytes] = {}
+        self.pending = 0  # bytes in `new`
         self.used: set[str] = set()
         self.hits = 0
+        self.pruned = False
+        # The release's zips render on threads of their own (publish/zips.py).
+        self.lock = threading.RLock()
 
     def key(self, kind: str, values: Any) -> str | None:
         try:
@@ -76,38 +83,62 @@ class RenderCache:
         key = self.key(kind, values) if self.connection is not None else None
         if key is None:
             return render()
-        self.used.add(key)
         found = self._get(key)
         if found is not None:
-            self.hits += 1
             return found
         data = render()
-        self.new[key] = data
+        with self.lock:
+            self.new[key] = data
+            self.pending += len(data)
+            if self.pending >= WRITE_EVERY:
+                self.flush()
         return data
 
     def _get(self, key: str) -> bytes | None:
-        if self.connection is None:
-            return None
-        try:
-            row = self.connection.execute(
-                "SELECT value FROM renders WHERE key = ? AND salt = ?", [key, self.salt]
-            ).fetchone()
-        except sqlite3.Error:  # a damaged file: render without it
-            self.connection = None
-            return None
-        return bytes(row[0]) if row is not None else None
+        with self.lock:
+            self.used.add(key)
+            if key in self.new:
+                return self.new[key]
+            if self.connection is None:
+                return None
+            try:
+                row = self.connection.execute(
+                    "SELECT value FROM renders WHERE key = ? AND salt = ?", [key, self.salt]
+                ).fetchone()
+            except sqlite3.Error:  # a damaged file: render without it
+                self.connection = None
+                return None
+            if row is None:
+                return None
+            self.hits += 1
+            return bytes(row[0])
+
+    def flush(self) -> None:
+        """Write the new entries; the first time, forget those of other code, which no key can find."""
+        with self.lock:
+            if self.connection is None or not self.new:
+                return
+            try:
+                with self.connection:
+                    if not self.pruned:
+                        self.connection.execute("DELETE FROM renders WHERE salt != ?", [self.salt])
+                        self.pruned = True
+                    self.connection.executemany(
+                        "INSERT OR REPLACE INTO renders (key, salt, value) VALUES (?, ?, ?)",
+                        [(key, self.salt, value) for key, value in sorted(self.new.items())],
+                    )
+            except sqlite3.Error:  # a cache that cannot be written only costs the next build its speed
+                self.connection = None
+            self.new.clear()
+            self.pending = 0
 
     def save(self) -> None:
-        """Write this render's new entries; forget those of other code, and old ones once they pile up."""
+        """Write this render's new entries, and forget the entries it did not use once they pile up."""
+        self.flush()
         if self.connection is None:
             return
         try:
             with self.connection:
-                self.connection.execute("DELETE FROM renders WHERE salt != ?", [self.salt])
-                self.connection.executemany(
-                    "INSERT OR REPLACE INTO renders (key, salt, value) VALUES (?, ?, ?)",
-                    [(key, self.salt, value) for key, value in sorted(self.new.items())],
-                )
                 (count,) = self.connection.execute("SELECT count(*) FROM renders").fetchone()
                 if count > KEPT_BEYOND * len(self.used) + KEPT_ANYWAY:
                     self.connection.execute("CREATE TEMP TABLE used (key TEXT PRIMARY KEY)")
@@ -116,9 +147,8 @@ class RenderCache:
                     )
                     self.connection.execute("DELETE FROM renders WHERE key NOT IN (SELECT key FROM used)")
                     self.connection.execute("DROP TABLE used")
-        except sqlite3.Error:  # a cache that cannot be written only costs the next build its speed
+        except sqlite3.Error:
             self.connection = None
-        self.new.clear()
 
 
 def _usable(root: Path, place: Path) -> bool:
@@ -148,7 +178,7 @@ def opened(root: Path | None) -> Iterator[RenderCache]:
         ignore = place / ".gitignore"
         if not ignore.exists():
             ignore.write_text("# The build's caches (faceledger/ingest/cache.py): safe to delete.\n*\n")
-        connection = sqlite3.connect(place / DATABASE, timeout=30)
+        connection = sqlite3.connect(place / DATABASE, timeout=30, check_same_thread=False)
         connection.execute(
             "CREATE TABLE IF NOT EXISTS renders (key TEXT PRIMARY KEY, salt TEXT NOT NULL, value BLOB NOT NULL)"
         )
