@@ -24,9 +24,12 @@ import sqlite3
 import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from functools import partial
 from importlib import metadata
 from pathlib import Path
 from typing import Any
+
+import pyarrow as pa
 
 from ..core import git
 from ..ingest import settings
@@ -191,3 +194,31 @@ def opened(root: Path | None) -> Iterator[RenderCache]:
         cache.save()
     finally:
         connection.close()
+
+
+# Rows of a table rendered, and cached, at a time: an edited row costs its chunk, not its table.
+CHUNK_ROWS = 2000
+
+
+def table_digest(table: pa.Table) -> str:
+    """The SHA-256 of the table in Arrow's IPC stream form: its schema, metadata and values."""
+    sink = pa.BufferOutputStream()
+    with pa.ipc.new_stream(sink, table.schema) as writer:
+        writer.write_table(table)
+    return hashlib.sha256(sink.getvalue()).hexdigest()
+
+
+def chunks(
+    cache: RenderCache | None, kind: str, values: Any, table: pa.Table, encode: Callable[[pa.Table], bytes]
+) -> Iterator[bytes]:
+    """`encode` of each CHUNK_ROWS rows of `table` in turn, from `cache` for rows encoded before.
+
+    `values` is everything else the encoding depends on (the Table Schema, say); the
+    encoding of a chunk must not depend on the rows around it.
+    """
+    for start in range(0, table.num_rows, CHUNK_ROWS):
+        part = table.slice(start, CHUNK_ROWS)
+        if cache is None or cache.connection is None:
+            yield encode(part)
+        else:
+            yield cache.rendered(kind, (values, table_digest(part)), partial(encode, part))

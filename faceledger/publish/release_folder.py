@@ -78,11 +78,14 @@ def format_descriptor(package: Package, exporter: Exporter, folder: Path) -> dic
     return descriptor
 
 
-def write_format(package: Package, exporter: Exporter, folder: Path) -> None:
+def write_format(
+    package: Package, exporter: Exporter, folder: Path, cache: RenderCache | None = None
+) -> None:
     folder.mkdir(parents=True)
     for resource in package.resources:
         name = resource["name"]
-        exporter.write(package.tables[name].data, package.schemas[name], folder / f"{name}{exporter.SUFFIX}")
+        path = folder / f"{name}{exporter.SUFFIX}"
+        exporter.write(package.tables[name].data, package.schemas[name], path, cache)
     (folder / DESCRIPTOR).write_bytes(dump_json(format_descriptor(package, exporter, folder)))
 
 
@@ -125,7 +128,7 @@ def fill_release(
         # interpreter: they run on a thread of their own while the other formats are written.
         zips.add(sqlite_db.FORMAT, partial(sqlite_db.write, package, folder / sqlite_db.FORMAT))
         for exporter in EXPORTERS.values():
-            write_format(package, exporter, folder / exporter.FORMAT)
+            write_format(package, exporter, folder / exporter.FORMAT, cache)
             zips.add(exporter.FORMAT)
     finally:
         zips.wait()
