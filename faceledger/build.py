@@ -159,6 +159,7 @@ def write(
     # Here, not at the top: `faceledger validate` plans without writing, and the writers
     # import SQLite, pandas, Jinja2 and the charts (a third of a second it need not spend).
     from .publish.bundle import fill_bundle, source_bundle
+    from .publish.cache import opened as render_cache
     from .publish.release_folder import fill_release, release_name
     from .website import FOLDER as SITE
     from .website.render import render as render_site
@@ -184,15 +185,15 @@ def write(
     stamp = release_time(root, package.version, text)
     target = dist if dist is not None else root / "dist"
     bundle = source_bundle(root)
-    with Transaction(root, (target,)) as outputs:
+    with Transaction(root, (target,)) as outputs, render_cache(root) as cache:
         for rel, data in pending.items():
             outputs.file(root / rel, data)
         for rel in sorted(set(planned.changed) - set(planned.files)):
             outputs.remove(root / rel)
         release = outputs.folder(target / release_name(package))
-        fill_release(package, release, release_name(package), changes_csv(changes), stamp, pending)
+        fill_release(package, release, release_name(package), changes_csv(changes), stamp, pending, cache)
         # The site is a view of the finished release, outside its SHA256SUMS (website/__init__.py).
-        render_site(release, release / SITE, package.texts)
+        render_site(release, release / SITE, package.texts, cache)
         if bundle is not None:
             # A source checkout: refresh the data `import faceledger` loads (editable installs).
             fill_bundle(package, release, outputs.folder(bundle))

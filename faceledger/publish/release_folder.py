@@ -17,6 +17,7 @@ from __future__ import annotations
 import shutil
 from collections.abc import Mapping
 from datetime import datetime
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -24,9 +25,10 @@ from ..core.files import dump_json, sha256_file, staged_folder
 from ..core.layout import DESCRIPTOR, UNMEASURED_BYTES
 from ..core.package import Package
 from . import croissant, sqlite_db
+from .cache import RenderCache
 from .checksums import write_checksums
 from .exporters import EXPORTERS, Exporter
-from .zips import write_zips
+from .zips import Zips
 
 # Files from the repository that travel with every release: (repository path, release path).
 RELEASE_EXTRAS = (
@@ -76,11 +78,14 @@ def format_descriptor(package: Package, exporter: Exporter, folder: Path) -> dic
     return descriptor
 
 
-def write_format(package: Package, exporter: Exporter, folder: Path) -> None:
+def write_format(
+    package: Package, exporter: Exporter, folder: Path, cache: RenderCache | None = None
+) -> None:
     folder.mkdir(parents=True)
     for resource in package.resources:
         name = resource["name"]
-        exporter.write(package.tables[name].data, package.schemas[name], folder / f"{name}{exporter.SUFFIX}")
+        path = folder / f"{name}{exporter.SUFFIX}"
+        exporter.write(package.tables[name].data, package.schemas[name], path, cache)
     (folder / DESCRIPTOR).write_bytes(dump_json(format_descriptor(package, exporter, folder)))
 
 
@@ -99,23 +104,34 @@ def fill_release(
     changes: bytes,
     stamp: datetime,
     pending: Mapping[str, bytes] | None = None,
+    cache: RenderCache | None = None,
 ) -> None:
     """Write the release called `name` into the empty `folder`.
 
     `pending` holds repository files a build has staged but not yet put in place
-    (the data dictionary, CHANGELOG.md): the release carries those bytes.
+    (the data dictionary, CHANGELOG.md): the release carries those bytes. What is
+    in `cache` (publish/cache.py) is not made again; the bytes are the same.
     """
     pending = pending or {}
-    for exporter in EXPORTERS.values():
-        write_format(package, exporter, folder / exporter.FORMAT)
-    sqlite_db.write(package, folder / sqlite_db.FORMAT)
+    cache = cache or RenderCache()
+    # First the files every zip holds beside its format folder: then each zip can start as soon
+    # as its folder is written.
     for source, target in RELEASE_EXTRAS:
         if source in pending:
             (folder / target).write_bytes(pending[source])
         elif (package.root / source).is_file():
             shutil.copyfile(package.root / source, folder / target)
     (folder / CHANGES).write_bytes(changes)
-    write_zips(folder, list(FOLDERS), name, stamp)
+    zips = Zips(folder, name, stamp, cache, workers=len(FOLDERS))
+    try:
+        # The database and its zip take longest, mostly in SQLite and zlib, which let go of the
+        # interpreter: they run on a thread of their own while the other formats are written.
+        zips.add(sqlite_db.FORMAT, partial(sqlite_db.write, package, folder / sqlite_db.FORMAT))
+        for exporter in EXPORTERS.values():
+            write_format(package, exporter, folder / exporter.FORMAT, cache)
+            zips.add(exporter.FORMAT)
+    finally:
+        zips.wait()
     # After the zips, and in none of them: it describes the whole release, not one zip's share.
     croissant.write(folder, list(FOLDERS), stamp)
     write_checksums(folder)

@@ -26,6 +26,7 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
+import pyarrow as pa
 import sqlite_utils
 
 from ..core.files import dump_json, sha256_file
@@ -121,7 +122,17 @@ def _add_table(db: sqlite_utils.Database, package: Package, name: str) -> None:
         foreign_keys=keys,
         not_null=[f.name for f in schema.fields if f.required],
     )
-    table.insert_all(_rows(package, schema), batch_size=1000)
+    names = ", ".join(f"[{f.name}]" for f in schema.fields)
+    marks = ", ".join("?" for _ in schema.fields)
+    insert = f"INSERT INTO [{name}] ({names}) VALUES ({marks})"
+    # Rows straight from Arrow, no dict per row, in the batches sqlite-utils' insert_all took them
+    # (999 parameters at most, one transaction each): the header's change counter (offset 24)
+    # counts transactions, and VACUUM keeps it, so other batches would give other bytes.
+    size = max(1, min(1000, SQLITE_MAX_VARS // len(schema.fields)))
+    for batch in _batches(package, schema, size):
+        db.conn.execute("BEGIN")
+        db.conn.executemany(insert, batch)
+        db.conn.execute("COMMIT")
 
 
 def _column_type(spec: Field) -> type:
@@ -131,10 +142,31 @@ def _column_type(spec: Field) -> type:
         raise ValueError(f"field {spec.name!r}: no SQLite column type for {spec.type!r}") from None
 
 
-def _rows(package: Package, schema: Schema) -> Iterator[dict[str, Any]]:
-    convert = {f.name: _converter(f) for f in schema.fields}
-    for record in package.tables[schema.resource].data.to_pylist():
-        yield {key: None if value is None else convert[key](value) for key, value in record.items()}
+# Rows converted from Arrow at a time: memory stays flat in the table's size.
+CONVERT_ROWS = 5000
+# The most parameters sqlite-utils binds in one INSERT.
+SQLITE_MAX_VARS = 999
+
+
+def _batches(package: Package, schema: Schema, size: int) -> Iterator[list[tuple[Any, ...]]]:
+    """The resource's rows as SQLite parameters, `size` at a time, converted a column at a time."""
+    table = package.tables[schema.resource].data
+    step = max(size, CONVERT_ROWS // size * size)
+    for start in range(0, table.num_rows, step):
+        part = table.slice(start, step)
+        columns = []
+        for spec in schema.fields:
+            column = part.column(spec.name)
+            values = column.to_pylist()
+            if pa.types.is_decimal(column.type):
+                values = [None if v is None else float(v) for v in values]
+            elif spec.item_type is not None or spec.type == "boolean" or pa.types.is_temporal(column.type):
+                convert = _converter(spec)
+                values = [None if v is None else convert(v) for v in values]
+            columns.append(values)
+        rows = list(zip(*columns, strict=True))
+        for at in range(0, len(rows), size):
+            yield rows[at : at + size]
 
 
 def _converter(spec: Field) -> Callable[[Any], Any]:

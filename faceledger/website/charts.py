@@ -9,11 +9,14 @@ from __future__ import annotations
 
 import re
 from collections import Counter, defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
+from functools import partial
 from typing import Any
 from xml.sax.saxutils import escape
 
+from ..publish.cache import RenderCache
 from .data import Release
 
 _YEAR = re.compile(r"^(\d{4})")
@@ -114,15 +117,12 @@ def _numbered(svg: str) -> str:
     return _GRADIENT.sub(lambda m: names[m[0]], svg)
 
 
-def charts(release: Release) -> list[Chart]:
-    import altair as alt
+def _amount_chart(who: str) -> Callable[[dict[str, Any]], Any]:
+    def draw(data: dict[str, Any]) -> Any:
+        import altair as alt
 
-    made = []
-    for role, who in (("buyer_organization_id", "buyer"), ("vendor_organization_id", "vendor")):
-        rows = amount_by(release, role)
-        fields: tuple[str, ...] = (who, "currency", "amount", "contracts")
-        chart = (
-            alt.Chart(_data(rows, fields), width=WIDTH)
+        return (
+            alt.Chart(data, width=WIDTH)
             .mark_bar()
             .encode(
                 x=alt.X("sum(amount):Q", title="amount (not converted between currencies)"),
@@ -130,17 +130,15 @@ def charts(release: Release) -> list[Chart]:
                 color=alt.Color("currency:N"),
             )
         )
-        title = f"Amount by {who}"
-        said = "; ".join(f"{r[0]}: {r[2]} {r[1]}" for r in rows)
-        description = f"Bar chart of the total contract amount per {who}, one colour per currency. {said}"
-        made.append(
-            Chart(f"amount-by-{who}", title, description, fields, rows, _svg(chart, title, description))
-        )
 
-    rows = by_year(release)
-    fields = ("year", "precision", "contracts")
-    chart = (
-        alt.Chart(_data(rows, fields), width=WIDTH)
+    return draw
+
+
+def _year_chart(data: dict[str, Any]) -> Any:
+    import altair as alt
+
+    return (
+        alt.Chart(data, width=WIDTH)
         .mark_bar()
         .encode(
             x=alt.X("year:O", title="award year"),
@@ -148,24 +146,61 @@ def charts(release: Release) -> list[Chart]:
             color=alt.Color("precision:N", title="date precision"),
         )
     )
-    title = "Contracts by award year"
+
+
+def _matrix_chart(data: dict[str, Any]) -> Any:
+    import altair as alt
+
+    base = alt.Chart(data, width=WIDTH).encode(
+        x=alt.X("vendor:N", axis=alt.Axis(labelAngle=-30, labelLimit=LABELS)),
+        y=alt.Y("buyer:N", axis=alt.Axis(labelLimit=LABELS)),
+    )
+    return base.mark_rect(stroke="white", strokeWidth=2).encode(
+        color=alt.Color("contracts:Q", scale=alt.Scale(scheme="blues"))
+    ) + base.mark_text(fontSize=13).encode(text="contracts:Q")
+
+
+def _drawn(
+    draw: Callable[[dict[str, Any]], Any], data: dict[str, Any], title: str, description: str
+) -> bytes:
+    return _svg(draw(data), title, description)
+
+
+def charts(release: Release, cache: RenderCache | None = None) -> list[Chart]:
+    """Every chart, its SVG from `cache` when the same rows were drawn before (altair is then not imported)."""
+    cache = cache or RenderCache()
+    planned: list[tuple[str, str, str, tuple[str, ...], list[tuple[Any, ...]], Callable[..., Any]]] = []
+    for role, who in (("buyer_organization_id", "buyer"), ("vendor_organization_id", "vendor")):
+        rows = amount_by(release, role)
+        said = "; ".join(f"{r[0]}: {r[2]} {r[1]}" for r in rows)
+        description = f"Bar chart of the total contract amount per {who}, one colour per currency. {said}"
+        fields: tuple[str, ...] = (who, "currency", "amount", "contracts")
+        planned.append(
+            (f"amount-by-{who}", f"Amount by {who}", description, fields, rows, _amount_chart(who))
+        )
+
+    rows = by_year(release)
     said = "; ".join(f"{r[0]} ({r[1]}): {r[2]}" for r in rows)
     description = (
         f"Stacked bar chart of contracts per award year, coloured by the award date's precision. {said}"
     )
-    made.append(Chart("contracts-by-year", title, description, fields, rows, _svg(chart, title, description)))
+    fields = ("year", "precision", "contracts")
+    planned.append(("contracts-by-year", "Contracts by award year", description, fields, rows, _year_chart))
 
     rows = matrix(release)
-    fields = ("buyer", "vendor", "contracts")
-    base = alt.Chart(_data(rows, fields), width=WIDTH).encode(
-        x=alt.X("vendor:N", axis=alt.Axis(labelAngle=-30, labelLimit=LABELS)),
-        y=alt.Y("buyer:N", axis=alt.Axis(labelLimit=LABELS)),
-    )
-    chart = base.mark_rect(stroke="white", strokeWidth=2).encode(
-        color=alt.Color("contracts:Q", scale=alt.Scale(scheme="blues"))
-    ) + base.mark_text(fontSize=13).encode(text="contracts:Q")
-    title = "Which buyer contracts which vendor"
     said = "; ".join(f"{r[0]} from {r[1]}: {r[2]}" for r in rows)
     description = f"Matrix of buyers (rows) by vendors (columns), each cell the number of contracts. {said}"
-    made.append(Chart("buyer-vendor", title, description, fields, rows, _svg(chart, title, description)))
+    fields = ("buyer", "vendor", "contracts")
+    planned.append(
+        ("buyer-vendor", "Which buyer contracts which vendor", description, fields, rows, _matrix_chart)
+    )
+
+    made = []
+    for slug, title, description, fields, rows, draw in planned:
+        svg = cache.rendered(
+            f"chart {slug}",
+            (title, description, fields, rows),
+            partial(_drawn, draw, _data(rows, fields), title, description),
+        )
+        made.append(Chart(slug, title, description, fields, rows, svg))
     return made

@@ -16,6 +16,7 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
+import pyarrow as pa
 import pyarrow.parquet as pq
 
 from ..core.layout import DESCRIPTOR, FORMAT
@@ -36,11 +37,33 @@ class Download:
     size: int
 
 
+class Tables:
+    """The release's tables as rows, each read from its Parquet file the first time a page asks for it.
+
+    The site shows few of the resources row by row (documents' sources and links it only counts
+    through the descriptor), so the others are never turned into Python objects.
+    """
+
+    def __init__(self, folder: Path, descriptor: dict[str, Any]) -> None:
+        self.paths = {
+            resource["name"]: folder / FORMAT / resource["path"]
+            for resource in descriptor.get("resources", [])
+        }
+        self.read: dict[str, list[Row]] = {}
+
+    def get(self, name: str, default: list[Row]) -> list[Row]:
+        if name not in self.paths:
+            return default
+        if name not in self.read:
+            self.read[name] = _rows(pq.read_table(self.paths[name]))
+        return self.read[name]
+
+
 @dataclass
 class Release:
     folder: Path
     descriptor: dict[str, Any]
-    tables: dict[str, list[Row]]
+    tables: Tables
     downloads: list[Download]
     changes: list[Row]
     changelog: str
@@ -80,6 +103,19 @@ def _cell(value: Any) -> Any:
     return value
 
 
+def _rows(table: pa.Table) -> list[Row]:
+    """The table's rows as the site shows them, converted a column at a time (what _cell does to each value)."""
+    columns = []
+    for name in table.column_names:
+        column = table.column(name)
+        values = column.to_pylist()
+        if pa.types.is_temporal(column.type) or pa.types.is_nested(column.type):
+            values = [_cell(v) for v in values]
+        columns.append(values)
+    names = table.column_names
+    return [dict(zip(names, row, strict=True)) for row in zip(*columns, strict=True)]
+
+
 def read_release(folder: Path, texts: dict[str, str] | None = None) -> Release:
     """The release at `folder`; ReleaseUnreadable when its Parquet descriptor or SHA256SUMS is missing."""
     descriptor_path = folder / FORMAT / DESCRIPTOR
@@ -90,10 +126,7 @@ def read_release(folder: Path, texts: dict[str, str] | None = None) -> Release:
                 f"{folder} is not a built release: {needed.relative_to(folder)} is missing"
             )
     descriptor = json.loads(descriptor_path.read_bytes())
-    tables = {}
-    for resource in descriptor.get("resources", []):
-        table = pq.read_table(folder / FORMAT / resource["path"])
-        tables[resource["name"]] = [{k: _cell(v) for k, v in row.items()} for row in table.to_pylist()]
+    tables = Tables(folder, descriptor)
     changes_path = folder / CHANGES
     changes = (
         list(csv.DictReader(io.StringIO(changes_path.read_text(encoding="utf-8"))))

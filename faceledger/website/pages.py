@@ -11,6 +11,7 @@ import math
 from collections.abc import Iterator
 from typing import Any
 
+from ..publish.cache import RenderCache
 from .data import Release, Row
 from .env import Cell, page_name, render
 from .env import figure as _text
@@ -28,9 +29,10 @@ def _href(kind: str, key: Any, up: str = "") -> str | None:
 class Site:
     """Names and links shared by every page."""
 
-    def __init__(self, release: Release, common: dict[str, Any]) -> None:
+    def __init__(self, release: Release, common: dict[str, Any], cache: RenderCache | None = None) -> None:
         self.release = release
         self.common = common
+        self.cache = cache or RenderCache()
         self.organizations = release.by_id("organizations", "organization_id")
         self.systems = release.by_id("systems", "system_id")
         self.documents = release.by_id("documents", "document_id")
@@ -63,7 +65,10 @@ class Site:
         return Cell(_text(value))
 
     def page(self, template: str, **values: Any) -> bytes:
-        return render(template, **self.common, **values)
+        # A page is its template and these values, nothing else: what the render cache keys it by.
+        return self.cache.rendered(
+            template, (self.common, values), lambda: render(template, **self.common, **values)
+        )
 
     def record(
         self,
@@ -83,9 +88,12 @@ class Site:
             cell = self.cell(resource, name, row.get(name), "../")
             facts.append({"name": name, "text": cell.text, "href": cell.href, "quotes": quotes})
         general = [e for e in evidence if not e.get("fields")]
+        # Only the documents its quotes come from: a page's values are what it is cached by.
+        cited = sorted({str(e.get("document_id")) for e in evidence})
+        texts = self.release.texts
         return self.page(
             "record.html",
-            texts=self.release.texts,
+            texts={key: texts[key] for key in cited if key in texts},
             title=title,
             up="../",
             intro=None,
@@ -94,7 +102,7 @@ class Site:
             general=general,
             general_heading=general_heading,
             sections=sections,
-            documents=self.documents,
+            documents={key: self.documents[key] for key in cited if key in self.documents},
         )
 
     def listing(

@@ -9,6 +9,7 @@ from __future__ import annotations
 from importlib import resources
 from pathlib import Path
 
+from ..publish.cache import RenderCache
 from ..publish.checksums import write_checksums
 from . import pages, reference
 from .charts import charts
@@ -28,14 +29,14 @@ COUNTED = (
 )
 
 
-def site_files(release: Release) -> dict[str, bytes]:
-    """Every file of the site, by its path inside the site folder."""
+def site_files(release: Release, cache: RenderCache | None = None) -> dict[str, bytes]:
+    """Every file of the site, by its path inside the site folder; pages and charts found in `cache` are not rendered again."""
     descriptor = release.descriptor
     licences = descriptor.get("licenses") or [{}]
     common = {"version": release.version, "licence": licences[0].get("name") or "see LICENSE-DATA"}
-    site = pages.Site(release, common)
+    site = pages.Site(release, common, cache)
     files: dict[str, bytes] = {}
-    drawn = charts(release)
+    drawn = charts(release, cache)
     for chart in drawn:
         files[f"charts/{chart.slug}.svg"] = chart.svg
     columns = list(release.changes[0]) if release.changes else []
@@ -68,12 +69,18 @@ def site_files(release: Release) -> dict[str, bytes]:
     return files
 
 
-def render(release_folder: Path, target: Path, texts: dict[str, str] | None = None) -> dict[str, bytes]:
+def render(
+    release_folder: Path,
+    target: Path,
+    texts: dict[str, str] | None = None,
+    cache: RenderCache | None = None,
+) -> dict[str, bytes]:
     """Write the site of the release at `release_folder` into the empty or absent folder `target`.
 
     `texts` is each document's quotable text (Package.texts), to show quotes in context.
+    Pages and charts in `cache` (publish/cache.py) are not rendered again: the same bytes, sooner.
     """
-    files = site_files(read_release(release_folder, texts))
+    files = site_files(read_release(release_folder, texts), cache)
     for rel, data in sorted(files.items()):
         path = target / rel
         path.parent.mkdir(parents=True, exist_ok=True)

@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
 from ...core.schema import TableSchema
+from ..cache import RenderCache
 from . import csv, json, parquet
 
 if TYPE_CHECKING:
@@ -26,8 +27,10 @@ class Exporter(Protocol):
     # records the size as UNMEASURED_BYTES instead of `bytes`, which frictionless would call wrong.
     MEASURED: bool
 
-    def write(self, table: pa.Table, schema: TableSchema, path: Path) -> None:
-        """Write one resource's table to `path`, the same bytes for the same table."""
+    def write(
+        self, table: pa.Table, schema: TableSchema, path: Path, cache: RenderCache | None = None
+    ) -> None:
+        """Write one resource's table to `path`, the same bytes for the same table (and any `cache`)."""
 
     def descriptor_extras(self, rows: int) -> dict[str, Any]:
         """Properties the format adds to (or sets in) a resource of `rows` rows in its datapackage.json."""

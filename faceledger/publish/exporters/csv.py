@@ -17,14 +17,16 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import date, datetime
+from functools import partial
 from pathlib import Path
 from typing import IO, Any
 
 import pyarrow as pa
 
 from ...core.schema import Field, Schema, TableSchema, format_datetime, free_text
+from ..cache import RenderCache, chunks
 
 FORMAT = "csv"
 SUFFIX = ".csv"
@@ -104,9 +106,23 @@ def render(table: pa.Table, schema: TableSchema, safe: bool = False) -> bytes:
     return out.getvalue().encode("utf-8")
 
 
-def write(table: pa.Table, schema: TableSchema, path: Path) -> None:
-    with path.open("w", encoding="utf-8", newline="") as out:
-        _write_rows(out, table, schema, safe=True)
+def _encoded_rows(table: pa.Table, specs: Sequence[Field], safe: bool) -> bytes:
+    out = io.StringIO(newline="")
+    csv.writer(out, lineterminator="\r\n").writerows(
+        zip(*[_cells(table.column(spec.name), spec, safe) for spec in specs], strict=True)
+    )
+    return out.getvalue().encode("utf-8")
+
+
+def write(table: pa.Table, schema: TableSchema, path: Path, cache: RenderCache | None = None) -> None:
+    """The release's CSV file; rows rendered before come from `cache` (publish/cache.py), the same bytes."""
+    specs = Schema.from_dict(schema, "").fields
+    header = io.StringIO(newline="")
+    csv.writer(header, lineterminator="\r\n").writerow(spec.name for spec in specs)
+    with path.open("wb") as out:
+        out.write(header.getvalue().encode("utf-8"))
+        for data in chunks(cache, "csv rows", schema, table, partial(_encoded_rows, specs=specs, safe=True)):
+            out.write(data)
 
 
 def descriptor_extras(rows: int) -> dict[str, Any]:

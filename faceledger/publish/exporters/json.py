@@ -12,16 +12,16 @@ reads them by.
 
 from __future__ import annotations
 
-import io
 import json
-from collections.abc import Iterator
 from datetime import date, datetime
+from functools import partial
 from pathlib import Path
-from typing import IO, Any
+from typing import Any
 
 import pyarrow as pa
 
 from ...core.schema import TableSchema, format_datetime
+from ..cache import RenderCache, chunks
 
 FORMAT = "json"
 SUFFIX = ".jsonl"
@@ -43,42 +43,45 @@ def _plain(value: Any) -> Any:
 
 # One encoder for every row: json.dumps with these options would build a new one each call.
 _ENCODE = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
-# Arrow types whose Python values JSON cannot hold as they are.
-_CONVERTED = (pa.types.is_timestamp, pa.types.is_date, pa.types.is_list)
+# What that encoder writes for a string (the C function it calls, when there is one).
+_STRING = json.encoder.encode_basestring
 
 
-# Rows encoded at a time when a file is written: memory stays flat in the table's size.
-CHUNK_ROWS = 20_000
+def _encoded(column: pa.ChunkedArray) -> list[str]:
+    """Each value of the column as _ENCODE writes it inside an object; strings and integers without it."""
+    values = column.to_pylist()
+    if pa.types.is_string(column.type) or pa.types.is_large_string(column.type):
+        return ["null" if v is None else _STRING(v) for v in values]
+    if pa.types.is_integer(column.type):
+        return ["null" if v is None else str(v) for v in values]
+    return [_ENCODE(_plain(v)) for v in values]
 
 
-def _lines(table: pa.Table, schema: TableSchema) -> Iterator[str]:
+def _template(names: list[str]) -> str:
+    """An object's line, with a slot for each field's encoded value, keys in schema field order."""
+    slots = ",".join(_STRING(name).replace("{", "{{").replace("}", "}}") + ":{}" for name in names)
+    return "{{" + slots + "}}\n"
+
+
+def encode(table: pa.Table, schema: TableSchema) -> bytes:
+    """The table's rows as JSON Lines, every line ending in a newline."""
     names = [spec["name"] for spec in schema["fields"]]
-    for start in range(0, table.num_rows, CHUNK_ROWS):
-        part = table.slice(start, CHUNK_ROWS)
-        columns = []
-        for name in names:
-            column = part.column(name)
-            values = column.to_pylist()
-            converted = any(test(column.type) for test in _CONVERTED)
-            columns.append([_plain(v) for v in values] if converted else values)
-        for row in zip(*columns, strict=True):
-            yield _ENCODE(dict(zip(names, row, strict=True)))
-
-
-def _write(out: IO[str], table: pa.Table, schema: TableSchema) -> None:
-    for line in _lines(table, schema):
-        out.write(line + "\n")
+    line = _template(names).format
+    columns = [_encoded(table.column(name)) for name in names]
+    if not columns:
+        return b"{}\n" * int(table.num_rows)
+    return "".join([line(*row) for row in zip(*columns, strict=True)]).encode("utf-8")
 
 
 def render(table: pa.Table, schema: TableSchema) -> bytes:
-    out = io.StringIO()
-    _write(out, table, schema)
-    return out.getvalue().encode("utf-8")
+    return b"".join(chunks(None, "jsonl rows", schema, table, partial(encode, schema=schema)))
 
 
-def write(table: pa.Table, schema: TableSchema, path: Path) -> None:
-    with path.open("w", encoding="utf-8", newline="") as out:
-        _write(out, table, schema)
+def write(table: pa.Table, schema: TableSchema, path: Path, cache: RenderCache | None = None) -> None:
+    """The release's JSON Lines file; rows encoded before come from `cache` (publish/cache.py), the same bytes."""
+    with path.open("wb") as out:
+        for data in chunks(cache, "jsonl rows", schema, table, partial(encode, schema=schema)):
+            out.write(data)
 
 
 def descriptor_extras(rows: int) -> dict[str, Any]:

@@ -11,6 +11,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from ...core.schema import Field, TableSchema
+from ..cache import RenderCache
 
 FORMAT = "parquet"
 SUFFIX = ".parquet"
@@ -20,7 +21,8 @@ MEDIATYPE = "application/vnd.apache.parquet"
 MEASURED = False
 
 
-def write(table: pa.Table, schema: TableSchema, path: Path) -> None:
+def write(table: pa.Table, schema: TableSchema, path: Path, cache: RenderCache | None = None) -> None:
+    """The Parquet file; zstd is quick, so `cache` (publish/cache.py) is not asked."""
     # The Table Schema rides along so a reader needs nothing but the file.
     meta = dict(table.schema.metadata or {})
     meta[b"frictionless:schema"] = json.dumps(schema, ensure_ascii=False, sort_keys=True).encode()

@@ -1,0 +1,224 @@
+"""The render cache: derived bytes (site pages, charts, release files, deflate streams) kept by their inputs.
+
+After one seed is edited most of a release and its site is what the last build
+wrote; rendering it again is the slow part (Jinja for the documents list, altair
+and vl-convert for the charts, CSV and JSON Lines text, zlib). An entry's key is the SHA-256 of a fingerprint of faceledger's code,
+its templates and the libraries that render (Jinja2, MarkupSafe, altair, vl-convert),
+then what was rendered (a template's name, a chart's slug) and the values handed
+to it, pickled. Pickling is faithful: two pickles are the same bytes only for
+values that are equal and of the same types, so an entry found is the bytes a
+render would give, and a value that does not pickle the same way twice (a set in
+another order) only misses. Values that cannot be pickled are rendered every time.
+
+Entries live in one SQLite file beside the seed cache, in the git-ignored
+`.faceledger-cache/` (ingest/settings.py, which also says when caching is off);
+deleting it only costs the next build its speed. As with the seed cache, a folder
+or file the build did not make (a symlink, or one git tracks) is never read.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import pickle
+import sqlite3
+import threading
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from functools import partial
+from importlib import metadata
+from pathlib import Path
+from typing import Any
+
+import pyarrow as pa
+
+from ..core import git
+from ..ingest import settings
+
+DATABASE = "renders.sqlite3"
+# New entries are written once they hold this many bytes, so that a first build does not hold them all.
+WRITE_EVERY = 32 << 20
+# Libraries whose version can change what a page or chart renders to.
+RENDERERS = ("Jinja2", "MarkupSafe", "altair", "vl-convert-python")
+# Entries kept beyond the ones a build used, before the unused ones are forgotten.
+KEPT_BEYOND = 2
+KEPT_ANYWAY = 200
+
+
+def fingerprint() -> str:
+    """faceledger's source and templates, and the renderers' versions: what every key starts from."""
+    digest = hashlib.sha256()
+    package = Path(__file__).resolve().parent.parent
+    files = [*package.rglob("*.py"), *(package / "website" / "templates").rglob("*")]
+    for path in sorted(p for p in files if p.is_file()):
+        digest.update(path.relative_to(package).as_posix().encode() + b"\0" + path.read_bytes() + b"\0")
+    for name in RENDERERS:
+        try:
+            version = metadata.version(name)
+        except metadata.PackageNotFoundError:
+            version = "-"
+        digest.update(f"{name}={version}\0".encode())
+    return digest.hexdigest()
+
+
+class RenderCache:
+    """Rendered bytes by key; with no connection it renders everything and keeps nothing."""
+
+    def __init__(self, connection: sqlite3.Connection | None = None, salt: str = "") -> None:
+        self.connection = connection
+        self.salt = salt
+        self.new: dict[str, bytes] = {}
+        self.pending = 0  # bytes in `new`
+        self.used: set[str] = set()
+        self.hits = 0
+        self.pruned = False
+        # The release's zips render on threads of their own (publish/zips.py).
+        self.lock = threading.RLock()
+
+    def key(self, kind: str, values: Any) -> str | None:
+        try:
+            pickled = pickle.dumps(values, protocol=5)
+        except (pickle.PicklingError, TypeError, AttributeError):
+            return None
+        return hashlib.sha256(f"{self.salt}\0{kind}\0".encode() + pickled).hexdigest()
+
+    def rendered(self, kind: str, values: Any, render: Callable[[], bytes]) -> bytes:
+        """What `render()` gives, from the cache when `kind` and `values` were rendered before."""
+        key = self.key(kind, values) if self.connection is not None else None
+        if key is None:
+            return render()
+        found = self._get(key)
+        if found is not None:
+            return found
+        data = render()
+        with self.lock:
+            self.new[key] = data
+            self.pending += len(data)
+            if self.pending >= WRITE_EVERY:
+                self.flush()
+        return data
+
+    def _get(self, key: str) -> bytes | None:
+        with self.lock:
+            self.used.add(key)
+            if key in self.new:
+                return self.new[key]
+            if self.connection is None:
+                return None
+            try:
+                row = self.connection.execute(
+                    "SELECT value FROM renders WHERE key = ? AND salt = ?", [key, self.salt]
+                ).fetchone()
+            except sqlite3.Error:  # a damaged file: render without it
+                self.connection = None
+                return None
+            if row is None:
+                return None
+            self.hits += 1
+            return bytes(row[0])
+
+    def flush(self) -> None:
+        """Write the new entries; the first time, forget those of other code, which no key can find."""
+        with self.lock:
+            if self.connection is None or not self.new:
+                return
+            try:
+                with self.connection:
+                    if not self.pruned:
+                        self.connection.execute("DELETE FROM renders WHERE salt != ?", [self.salt])
+                        self.pruned = True
+                    self.connection.executemany(
+                        "INSERT OR REPLACE INTO renders (key, salt, value) VALUES (?, ?, ?)",
+                        [(key, self.salt, value) for key, value in sorted(self.new.items())],
+                    )
+            except sqlite3.Error:  # a cache that cannot be written only costs the next build its speed
+                self.connection = None
+            self.new.clear()
+            self.pending = 0
+
+    def save(self) -> None:
+        """Write this render's new entries, and forget the entries it did not use once they pile up."""
+        self.flush()
+        if self.connection is None:
+            return
+        try:
+            with self.connection:
+                (count,) = self.connection.execute("SELECT count(*) FROM renders").fetchone()
+                if count > KEPT_BEYOND * len(self.used) + KEPT_ANYWAY:
+                    self.connection.execute("CREATE TEMP TABLE used (key TEXT PRIMARY KEY)")
+                    self.connection.executemany(
+                        "INSERT INTO used VALUES (?)", [(k,) for k in sorted(self.used)]
+                    )
+                    self.connection.execute("DELETE FROM renders WHERE key NOT IN (SELECT key FROM used)")
+                    self.connection.execute("DROP TABLE used")
+        except sqlite3.Error:
+            self.connection = None
+
+
+def _usable(root: Path, place: Path) -> bool:
+    """Whether the cache folder `place` is one a build made: a plain folder and file that git does not track."""
+    if place.is_symlink() or (place.exists() and not place.is_dir()):
+        return False
+    database = place / DATABASE
+    if database.is_symlink() or (database.exists() and not database.is_file()):
+        return False
+    if place.exists() and place.resolve().is_relative_to(root.resolve()) and git.is_repository(root):
+        try:
+            return not git.run(root, "ls-files", "-z", "--", str(place.resolve()))
+        except git.GitError:
+            return True
+    return True
+
+
+@contextmanager
+def opened(root: Path | None) -> Iterator[RenderCache]:
+    """The render cache of the repository at `root`; one that keeps nothing when root is None or caching is off."""
+    place = settings.cache_folder(root) if root is not None else None
+    if root is None or place is None or not _usable(root, place):
+        yield RenderCache()
+        return
+    try:
+        place.mkdir(parents=True, exist_ok=True)
+        ignore = place / ".gitignore"
+        if not ignore.exists():
+            ignore.write_text("# The build's caches (faceledger/ingest/cache.py): safe to delete.\n*\n")
+        connection = sqlite3.connect(place / DATABASE, timeout=30, check_same_thread=False)
+        connection.execute(
+            "CREATE TABLE IF NOT EXISTS renders (key TEXT PRIMARY KEY, salt TEXT NOT NULL, value BLOB NOT NULL)"
+        )
+    except (OSError, sqlite3.Error):
+        yield RenderCache()
+        return
+    cache = RenderCache(connection, fingerprint())
+    try:
+        yield cache
+        cache.save()
+    finally:
+        connection.close()
+
+
+# Rows of a table rendered, and cached, at a time: an edited row costs its chunk, not its table.
+CHUNK_ROWS = 2000
+
+
+def table_digest(table: pa.Table) -> str:
+    """The SHA-256 of the table in Arrow's IPC stream form: its schema, metadata and values."""
+    sink = pa.BufferOutputStream()
+    with pa.ipc.new_stream(sink, table.schema) as writer:
+        writer.write_table(table)
+    return hashlib.sha256(sink.getvalue()).hexdigest()
+
+
+def chunks(
+    cache: RenderCache | None, kind: str, values: Any, table: pa.Table, encode: Callable[[pa.Table], bytes]
+) -> Iterator[bytes]:
+    """`encode` of each CHUNK_ROWS rows of `table` in turn, from `cache` for rows encoded before.
+
+    `values` is everything else the encoding depends on (the Table Schema, say); the
+    encoding of a chunk must not depend on the rows around it.
+    """
+    for start in range(0, table.num_rows, CHUNK_ROWS):
+        part = table.slice(start, CHUNK_ROWS)
+        if cache is None or cache.connection is None:
+            yield encode(part)
+        else:
+            yield cache.rendered(kind, (values, table_digest(part)), partial(encode, part))
