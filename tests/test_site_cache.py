@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import os
 import shutil
+import sqlite3
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -12,7 +15,7 @@ from faceledger.ingest.settings import CACHE_FOLDER
 from faceledger.publish import cache
 from faceledger.website import charts, env
 
-from .support import CORPUS, CORPUS_REQUIRED, copy_repo
+from .support import CORPUS, CORPUS_REQUIRED, GIT_ENV, copy_repo
 
 needs_corpus = pytest.mark.skipif(
     not CORPUS.is_dir() and not CORPUS_REQUIRED, reason=f"the news-feed corpus is not at {CORPUS}"
@@ -107,3 +110,19 @@ def test_a_key_is_the_values_and_their_types():
     assert keys.key("page.html", {"n": 1}) != keys.key("other.html", {"n": 1})
     # What pickle cannot hold is rendered every time, never looked up.
     assert keys.key("page.html", {"f": lambda: 1}) is None
+
+
+def test_a_committed_render_cache_is_never_read(tmp_path: Path):
+    # A pull request can commit a git-ignored file: rendered bytes it supplies must never be published.
+    root = copy_repo(tmp_path / "repo")
+    first = release_bytes(build(root, dist=tmp_path / "first").release)  # type: ignore[arg-type]
+    with sqlite3.connect(root / CACHE_FOLDER / cache.DATABASE) as db:
+        (count,) = db.execute("SELECT count(*) FROM renders").fetchone()
+        db.execute("UPDATE renders SET value = ?", [b"<p>POISONED</p>"])
+    assert count > 10
+    env = {**os.environ, **GIT_ENV}
+    for args in (["init", "-q"], ["add", "-A"], ["add", "-f", CACHE_FOLDER], ["commit", "-qm", "a cache"]):
+        subprocess.run(["git", "-C", str(root), *args], check=True, env=env, capture_output=True)
+    second = release_bytes(build(root, dist=tmp_path / "second").release)  # type: ignore[arg-type]
+    assert second == first
+    assert not any(b"POISONED" in data for data in second.values())
