@@ -291,7 +291,7 @@ def test_an_interrupted_release_leaves_nothing(two: History, tmp_path: Path, mon
 
     written = []
 
-    def write_then_fail(table, schema, path):
+    def write_then_fail(table, schema, path, *cached):
         written.append(path.name)
         if len(written) == 3:  # part-way through the Parquet files
             raise OSError("No space left on device")
