@@ -202,10 +202,16 @@ def _suspects(column: pa.Array, free: bool) -> list[tuple[int, str]]:
         cells, rows = column, None
     else:
         return []
-    mask = pc.match_substring_regex(cells, _HIDDEN)
+    # A quote is cited for several facts and an id is in every row that refers to it: each
+    # distinct text is matched once, and only the texts that match are looked for in the column.
+    distinct = pc.unique(cells).drop_null()
+    mask = pc.match_substring_regex(distinct, _HIDDEN)
     if free:
-        mask = pc.or_(mask, pc.match_substring_regex(cells, _FORMULA))
-    chosen = pc.indices_nonzero(pc.fill_null(mask, False))
+        mask = pc.or_(mask, pc.match_substring_regex(distinct, _FORMULA))
+    flagged = pc.filter(distinct, mask)
+    if not len(flagged):
+        return []
+    chosen = pc.indices_nonzero(pc.fill_null(pc.is_in(cells, value_set=flagged), False))
     where = chosen if rows is None else pc.take(rows, chosen)
     return list(zip(where.to_pylist(), pc.take(cells, chosen).to_pylist(), strict=True))
 

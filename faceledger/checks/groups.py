@@ -39,7 +39,8 @@ def judged(facts: Facts, rules: RowRules, every_row: bool = False) -> list[Findi
         everything = {name: range(len(facts.rows[name])) for name in FACTS}
         facts.load(everything)
         return rules(facts, everything)
-    groups = {name: _groups(facts, name) for name in FACTS}
+    codes = _citation_codes(facts)
+    groups = {name: _groups(facts, name, codes) for name in FACTS}
     firsts = {name: pc.list_element(members, 0).to_pylist() for name, members in groups.items()}
     facts.load(firsts)
     findings = rules(facts, firsts)
@@ -61,7 +62,7 @@ def judged(facts: Facts, rules: RowRules, every_row: bool = False) -> list[Findi
     return findings
 
 
-def _groups(facts: Facts, name: str) -> pa.Array:
+def _groups(facts: Facts, name: str, codes: pa.Array) -> pa.Array:
     """The rows of `name` grouped by what the rules read: a list array, one list of row indices a group."""
     package = facts.package
     table = package.tables[name]
@@ -84,7 +85,7 @@ def _groups(facts: Facts, name: str) -> pa.Array:
             columns[column] = pc.is_valid(cells)
         else:
             columns[column] = _keyable(cells)
-    columns["__cited"] = _citations(facts, name, data.column(key))
+    columns["__cited"] = _citations(facts, name, data.column(key), codes)
     rows = pa.array(range(data.num_rows), pa.int64())
     unsure = pa.array(sorted(str(v) for n, v in facts.unsure if n == name), pa.string())
     alone = pc.or_(
@@ -130,13 +131,9 @@ def _referred(facts: Facts, column: str, target: str, cells: pa.Array) -> dict[s
     return found
 
 
-def _citations(facts: Facts, name: str, ids: Any) -> pa.Array:
-    """Each row's citations in evidence order, as one key: each citation's (fields, document, quote) code."""
-    evidence = facts.package.tables[EVIDENCE]
-    pointer = targets(facts.package).get(name)
-    if pointer is None:
-        return pa.nulls(len(ids), pa.string())
-    data = evidence.data
+def _citation_codes(facts: Facts) -> pa.Array:
+    """Each evidence row's (fields, document, quote) as one number: equal numbers, equal citations."""
+    data = facts.package.tables[EVIDENCE].data
     parts = [
         pc.dictionary_encode(_keyable(data.column(c).combine_chunks()))
         for c in ("fields", "document_id", "quote")
@@ -145,13 +142,23 @@ def _citations(facts: Facts, name: str, ids: Any) -> pa.Array:
     for part in parts:
         size = pa.scalar(len(part.dictionary) + 1, pa.int64())
         code = pc.add(pc.multiply(code, size), pc.add(pc.fill_null(pc.cast(part.indices, pa.int64()), -1), 1))
+    return code
+
+
+def _citations(facts: Facts, name: str, ids: Any, codes: pa.Array) -> pa.Array:
+    """Each row's citations in evidence order, as one key: the codes of its citations joined."""
+    evidence = facts.package.tables[EVIDENCE]
+    pointer = targets(facts.package).get(name)
+    if pointer is None:
+        return pa.nulls(len(ids), pa.string())
+    data = evidence.data
     rows = pa.array(range(data.num_rows), pa.int64())
     # Evidence with a reported cell cites nothing (see facts.index): what it cites is a group of its own.
     keep = pc.and_(
         pc.is_valid(data.column(pointer)),
         pc.invert(pc.is_in(rows, value_set=pa.array(sorted(evidence.unknown), pa.int64()))),
     )
-    cited = pa.table({"target": data.column(pointer), "code": code}).filter(keep)
+    cited = pa.table({"target": data.column(pointer), "code": codes}).filter(keep)
     grouped = cited.group_by("target", use_threads=False).aggregate([("code", "list")])
     joined = pc.binary_join(pc.cast(grouped.column("code_list"), pa.list_(pa.string())), ",")
     return pc.take(joined, pc.index_in(ids, value_set=grouped.column("target")))
