@@ -23,12 +23,13 @@ from dataclasses import dataclass
 from importlib import metadata
 from pathlib import Path
 
-from ..core import git
+from ..core import cache_store
 from ..core.findings import Finding
 from . import settings
 
 FOLDER = settings.CACHE_FOLDER
 DATABASE = "seeds.sqlite3"
+TABLE = "seeds"
 # Entries written at a time, so that a large first build does not hold every result's JSON.
 WRITE_EVERY = 1000
 # The cache keeps entries a build did not use until they are more than twice those it used, plus these.
@@ -40,10 +41,7 @@ PARSERS = ("PyYAML", "yaml-rs", "ftfy", "w3lib", "python-frontmatter", "pycountr
 
 def fingerprint(root: Path) -> str:
     """What every entry's key starts from: faceledger's source, the parsers' versions and the Table Schemas."""
-    digest = hashlib.sha256()
-    package = Path(__file__).resolve().parent.parent
-    for path in sorted(package.rglob("*.py")):
-        digest.update(path.relative_to(package).as_posix().encode() + b"\0" + path.read_bytes() + b"\0")
+    digest = hashlib.sha256(cache_store.code_digest())
     for name in PARSERS:
         try:
             version = metadata.version(name)
@@ -90,23 +88,19 @@ def lookup(place: Place, key: str) -> bytes | None:
         return None
     try:
         row = connection.execute(
-            "SELECT value FROM seeds WHERE salt = ? AND key = ?", [place.salt, key]
+            f"SELECT value FROM {TABLE} WHERE salt = ? AND key = ?", [place.salt, key]
         ).fetchone()
     except sqlite3.Error:
         return None
     return None if row is None else bytes(row[0])
 
 
-class SeedCache:
+class SeedCache(cache_store.Store):
     """Results by key, looked up by the workers (`lookup`) and written by the build in large transactions."""
 
     def __init__(self, connection: sqlite3.Connection | None, salt: str, database: Path | None = None):
-        self.connection = connection
-        self.salt = salt
+        super().__init__(connection, TABLE, salt)
         self.database = database
-        self.new: dict[str, bytes] = {}
-        self.pruned = False
-        self.used: set[str] = set()  # every key this build asked for
 
     @property
     def place(self) -> Place | None:
@@ -121,63 +115,6 @@ class SeedCache:
             if len(self.new) >= WRITE_EVERY:
                 self.flush()
 
-    def flush(self) -> None:
-        if self.connection is None or not self.new:
-            return
-        try:
-            with self.connection:
-                if not self.pruned:
-                    # Entries of another code or schema version can never be used again.
-                    self.connection.execute("DELETE FROM seeds WHERE salt != ?", [self.salt])
-                    self.pruned = True
-                self.connection.executemany(
-                    "INSERT OR REPLACE INTO seeds (key, salt, value) VALUES (?, ?, ?)",
-                    [(key, self.salt, value) for key, value in sorted(self.new.items())],
-                )
-        except sqlite3.Error:  # a cache that cannot be written only costs the next build its speed
-            self.connection = None
-        self.new.clear()
-
-    def trim(self) -> None:
-        """Forget the entries this build did not ask for, once they outnumber those it did by far.
-
-        Each edit of a seed leaves its old entry behind; this keeps the file near the size of one
-        tree's results, with room for another branch's seeds before they are forgotten.
-        """
-        if self.connection is None:
-            return
-        try:
-            (count,) = self.connection.execute("SELECT count(*) FROM seeds").fetchone()
-            if count <= KEPT_BEYOND * len(self.used) + KEPT_ANYWAY:
-                return
-            with self.connection:
-                self.connection.execute("CREATE TEMP TABLE used (key TEXT PRIMARY KEY)")
-                self.connection.executemany("INSERT INTO used VALUES (?)", [(k,) for k in sorted(self.used)])
-                self.connection.execute("DELETE FROM seeds WHERE key NOT IN (SELECT key FROM used)")
-                self.connection.execute("DROP TABLE used")
-        except sqlite3.Error:
-            self.connection = None
-
-
-def _refusal(root: Path, place: Path) -> str | None:
-    """Why the cache at `place` must not be read, or None."""
-    if not place.exists() and not place.is_symlink():
-        return None  # nothing there yet: this build makes it
-    if place.is_symlink() or (place.exists() and not place.is_dir()):
-        return "is not a plain folder"
-    database = place / DATABASE
-    if database.is_symlink() or (database.exists() and not database.is_file()):
-        return f"holds a {DATABASE} that is not a plain file"
-    inside = place.resolve().is_relative_to(root.resolve())
-    if inside and git.is_repository(root):
-        try:
-            tracked = git.run(root, "ls-files", "-z", "--", str(place.resolve()))
-        except git.GitError:
-            tracked = b""
-        if tracked:
-            return "is committed to git: the build reads only a cache it wrote itself"
-    return None
-
 
 @contextmanager
 def opened(root: Path) -> Iterator[tuple[SeedCache, list[Finding]]]:
@@ -187,23 +124,14 @@ def opened(root: Path) -> Iterator[tuple[SeedCache, list[Finding]]]:
     if place is None:
         yield SeedCache(None, salt), []
         return
-    reason = _refusal(root, place)
+    reason = cache_store.refusal(root, place, DATABASE)
     if reason is not None:
         where = place.relative_to(root).as_posix() if place.is_relative_to(root) else str(place)
         message = f"the seed cache {reason}; it was not used (delete it to build faster again)"
         yield SeedCache(None, salt), [Finding(where, None, "cache-ignored", message, severity="warning")]
         return
     try:
-        place.mkdir(parents=True, exist_ok=True)
-        ignore = place / ".gitignore"
-        if not ignore.exists():
-            ignore.write_text("# The build's seed cache (faceledger/ingest/cache.py): safe to delete.\n*\n")
-        connection = sqlite3.connect(place / DATABASE, timeout=30)
-        # Workers read entries while this process writes new ones: in WAL mode neither waits.
-        connection.execute("PRAGMA journal_mode=WAL")
-        connection.execute(
-            "CREATE TABLE IF NOT EXISTS seeds (key TEXT PRIMARY KEY, salt TEXT NOT NULL, value BLOB NOT NULL)"
-        )
+        connection = cache_store.connect(place, DATABASE, TABLE)
     except (OSError, sqlite3.Error) as exc:
         message = f"the seed cache cannot be opened ({exc}); it was not used"
         yield SeedCache(None, salt), [Finding(FOLDER, None, "cache-ignored", message, severity="warning")]
@@ -212,6 +140,6 @@ def opened(root: Path) -> Iterator[tuple[SeedCache, list[Finding]]]:
     try:
         yield cache, []
         cache.flush()
-        cache.trim()
+        cache.trim(KEPT_BEYOND, KEPT_ANYWAY)
     finally:
         connection.close()

@@ -31,10 +31,11 @@ from typing import Any
 
 import pyarrow as pa
 
-from ..core import git
+from ..core import cache_store
 from ..ingest import settings
 
 DATABASE = "renders.sqlite3"
+TABLE = "renders"
 # New entries are written once they hold this many bytes, so that a first build does not hold them all.
 WRITE_EVERY = 32 << 20
 # Libraries whose version can change what a page or chart renders to.
@@ -46,11 +47,10 @@ KEPT_ANYWAY = 200
 
 def fingerprint() -> str:
     """faceledger's source and templates, and the renderers' versions: what every key starts from."""
-    digest = hashlib.sha256()
-    package = Path(__file__).resolve().parent.parent
-    files = [*package.rglob("*.py"), *(package / "website" / "templates").rglob("*")]
-    for path in sorted(p for p in files if p.is_file()):
-        digest.update(path.relative_to(package).as_posix().encode() + b"\0" + path.read_bytes() + b"\0")
+    digest = hashlib.sha256(cache_store.code_digest())
+    templates = cache_store.PACKAGE / "website" / "templates"
+    for path in sorted(p for p in templates.rglob("*") if p.is_file()):
+        digest.update(path.relative_to(templates).as_posix().encode() + b"\0" + path.read_bytes() + b"\0")
     for name in RENDERERS:
         try:
             version = metadata.version(name)
@@ -60,17 +60,13 @@ def fingerprint() -> str:
     return digest.hexdigest()
 
 
-class RenderCache:
+class RenderCache(cache_store.Store):
     """Rendered bytes by key; with no connection it renders everything and keeps nothing."""
 
     def __init__(self, connection: sqlite3.Connection | None = None, salt: str = "") -> None:
-        self.connection = connection
-        self.salt = salt
-        self.new: dict[str, bytes] = {}
+        super().__init__(connection, TABLE, salt)
         self.pending = 0  # bytes in `new`
-        self.used: set[str] = set()
         self.hits = 0
-        self.pruned = False
         # The release's zips render on threads of their own (publish/zips.py).
         self.lock = threading.RLock()
 
@@ -106,7 +102,7 @@ class RenderCache:
                 return None
             try:
                 row = self.connection.execute(
-                    "SELECT value FROM renders WHERE key = ? AND salt = ?", [key, self.salt]
+                    f"SELECT value FROM {TABLE} WHERE key = ? AND salt = ?", [key, self.salt]
                 ).fetchone()
             except sqlite3.Error:  # a damaged file: render without it
                 self.connection = None
@@ -117,74 +113,26 @@ class RenderCache:
             return bytes(row[0])
 
     def flush(self) -> None:
-        """Write the new entries; the first time, forget those of other code, which no key can find."""
         with self.lock:
-            if self.connection is None or not self.new:
-                return
-            try:
-                with self.connection:
-                    if not self.pruned:
-                        self.connection.execute("DELETE FROM renders WHERE salt != ?", [self.salt])
-                        self.pruned = True
-                    self.connection.executemany(
-                        "INSERT OR REPLACE INTO renders (key, salt, value) VALUES (?, ?, ?)",
-                        [(key, self.salt, value) for key, value in sorted(self.new.items())],
-                    )
-            except sqlite3.Error:  # a cache that cannot be written only costs the next build its speed
-                self.connection = None
-            self.new.clear()
+            super().flush()
             self.pending = 0
 
     def save(self) -> None:
         """Write this render's new entries, and forget the entries it did not use once they pile up."""
-        self.flush()
-        if self.connection is None:
-            return
-        try:
-            with self.connection:
-                (count,) = self.connection.execute("SELECT count(*) FROM renders").fetchone()
-                if count > KEPT_BEYOND * len(self.used) + KEPT_ANYWAY:
-                    self.connection.execute("CREATE TEMP TABLE used (key TEXT PRIMARY KEY)")
-                    self.connection.executemany(
-                        "INSERT INTO used VALUES (?)", [(k,) for k in sorted(self.used)]
-                    )
-                    self.connection.execute("DELETE FROM renders WHERE key NOT IN (SELECT key FROM used)")
-                    self.connection.execute("DROP TABLE used")
-        except sqlite3.Error:
-            self.connection = None
-
-
-def _usable(root: Path, place: Path) -> bool:
-    """Whether the cache folder `place` is one a build made: a plain folder and file that git does not track."""
-    if place.is_symlink() or (place.exists() and not place.is_dir()):
-        return False
-    database = place / DATABASE
-    if database.is_symlink() or (database.exists() and not database.is_file()):
-        return False
-    if place.exists() and place.resolve().is_relative_to(root.resolve()) and git.is_repository(root):
-        try:
-            return not git.run(root, "ls-files", "-z", "--", str(place.resolve()))
-        except git.GitError:
-            return True
-    return True
+        with self.lock:
+            self.flush()
+            self.trim(KEPT_BEYOND, KEPT_ANYWAY)
 
 
 @contextmanager
 def opened(root: Path | None) -> Iterator[RenderCache]:
     """The render cache of the repository at `root`; one that keeps nothing when root is None or caching is off."""
     place = settings.cache_folder(root) if root is not None else None
-    if root is None or place is None or not _usable(root, place):
+    if root is None or place is None or cache_store.refusal(root, place, DATABASE) is not None:
         yield RenderCache()
         return
     try:
-        place.mkdir(parents=True, exist_ok=True)
-        ignore = place / ".gitignore"
-        if not ignore.exists():
-            ignore.write_text("# The build's caches (faceledger/ingest/cache.py): safe to delete.\n*\n")
-        connection = sqlite3.connect(place / DATABASE, timeout=30, check_same_thread=False)
-        connection.execute(
-            "CREATE TABLE IF NOT EXISTS renders (key TEXT PRIMARY KEY, salt TEXT NOT NULL, value BLOB NOT NULL)"
-        )
+        connection = cache_store.connect(place, DATABASE, TABLE)
     except (OSError, sqlite3.Error):
         yield RenderCache()
         return
