@@ -13,6 +13,7 @@ from __future__ import annotations
 import hashlib
 import sqlite3
 from functools import cache
+from importlib import metadata
 from pathlib import Path
 
 from . import git
@@ -27,6 +28,18 @@ def code_digest() -> bytes:
     for path in sorted(PACKAGE.rglob("*.py")):
         digest.update(path.relative_to(PACKAGE).as_posix().encode() + b"\0" + path.read_bytes() + b"\0")
     return digest.digest()
+
+
+def versions(names: tuple[str, ...]) -> bytes:
+    """The installed versions of the libraries `names` ("-" for one not installed), as key material."""
+    found = []
+    for name in names:
+        try:
+            version = metadata.version(name)
+        except metadata.PackageNotFoundError:
+            version = "-"
+        found.append(f"{name}={version}\0")
+    return "".join(found).encode()
 
 
 def refusal(root: Path, place: Path, database: str) -> str | None:

@@ -20,7 +20,6 @@ import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from importlib import metadata
 from pathlib import Path
 
 from ..core import cache_store
@@ -42,12 +41,7 @@ PARSERS = ("PyYAML", "yaml-rs", "ftfy", "w3lib", "python-frontmatter", "pycountr
 def fingerprint(root: Path) -> str:
     """What every entry's key starts from: faceledger's source, the parsers' versions and the Table Schemas."""
     digest = hashlib.sha256(cache_store.code_digest())
-    for name in PARSERS:
-        try:
-            version = metadata.version(name)
-        except metadata.PackageNotFoundError:
-            version = "-"
-        digest.update(f"{name}={version}\0".encode())
+    digest.update(cache_store.versions(PARSERS))
     schema_dir = root / "schema"
     if schema_dir.is_dir():
         for path in sorted(schema_dir.glob("*.json")):
