@@ -145,3 +145,12 @@ def test_sources_that_share_their_content_merge_as_sources_that_do_not(tmp_path:
     assert together.findings == alone.findings
     assert (together.rows, together.sources, together.links) == (alone.rows, alone.sources, alone.links)
     assert together.texts == alone.texts
+
+
+def test_a_build_on_one_process_keeps_no_connection_to_the_cache(tmp_path: Path):
+    root = tmp_path / "repo"
+    copy_repository(REPO, root)
+    with configured(jobs=1, cache=True):
+        read_repository(root)
+        read_repository(root)  # the second one reads entries through this process's own connection
+    assert not [slot for slot in cache._readers if slot[1] == root / cache.FOLDER / cache.DATABASE]

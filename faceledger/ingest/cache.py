@@ -137,3 +137,8 @@ def opened(root: Path) -> Iterator[tuple[SeedCache, list[Finding]]]:
         cache.trim(KEPT_BEYOND, KEPT_ANYWAY)
     finally:
         connection.close()
+        # What this process looked up itself (a small tree, or one core): a long-lived program
+        # that builds many repositories must not keep a connection to each.
+        reader = _readers.pop((os.getpid(), place / DATABASE), None)
+        if reader is not None:
+            reader.close()
