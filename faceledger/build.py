@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import tempfile
+from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -29,6 +30,8 @@ from .core.package import Package, Track
 from .core.timestamps import CHANGELOG, release_time
 from .core.transaction import Transaction, recover
 from .ingest.repository import read_repository
+from .publish.cache import RenderCache
+from .publish.cache import opened as render_cache
 from .publish.repository import repository_files, stale_files
 
 STALE = "out of date with seeds/, schema/ and the finding-code catalogue: run `faceledger build` and commit the result"
@@ -108,14 +111,24 @@ def assemble(root: Path, track: Track | None = None) -> tuple[Package, snapshots
     return package, previous
 
 
-def plan(root: Path, track: Track | None = None, package: Package | None = None) -> Plan:
-    """Read and check `root` (or take `package`, already assembled from it); raise BuildFailed on errors."""
+def plan(
+    root: Path, track: Track | None = None, package: Package | None = None, cache: RenderCache | None = None
+) -> Plan:
+    """Read and check `root` (or take `package`, already assembled from it); raise BuildFailed on errors.
+
+    The repository's parts come from the render cache where they were rendered before:
+    `cache` when the caller has it open, else one opened for this plan alone.
+    """
     previous = None
     if package is None:
         package, previous = assemble(root, track=track)
     if errors(package.findings):
         raise BuildFailed(package.findings)
-    files = repository_files(package)
+    if cache is None:
+        with render_cache(root, trim=False) as opened:
+            files = repository_files(package, opened)
+    else:
+        files = repository_files(package, cache)
     return Plan(package, files, stale_files(package, files), previous)
 
 
@@ -136,7 +149,9 @@ def build(
     """
     if package is None:
         tidy(root, dist)
-    return write(plan(root, track=track, package=package), dist, previous)
+    # One render cache for the plan and the write, so that neither forgets what the other used.
+    with render_cache(root) as cache:
+        return write(plan(root, track=track, package=package, cache=cache), dist, previous, cache=cache)
 
 
 def tidy(root: Path, dist: Path | None = None) -> None:
@@ -149,6 +164,7 @@ def write(
     dist: Path | None = None,
     previous: str | snapshots.Snapshot | None = None,
     also: dict[str, bytes] | None = None,
+    cache: RenderCache | None = None,
 ) -> BuildResult:
     """Carry out a plan: the repository's generated files (and `also`), the release and the package data.
 
@@ -159,7 +175,6 @@ def write(
     # Here, not at the top: `faceledger validate` plans without writing, and the writers
     # import SQLite, pandas, Jinja2 and the charts (a third of a second it need not spend).
     from .publish.bundle import fill_bundle, source_bundle
-    from .publish.cache import opened as render_cache
     from .publish.release_folder import fill_release, release_name
     from .website import FOLDER as SITE
     from .website.render import render as render_site
@@ -185,7 +200,7 @@ def write(
     stamp = release_time(root, package.version, text)
     target = dist if dist is not None else root / "dist"
     bundle = source_bundle(root)
-    with Transaction(root, (target,)) as outputs, render_cache(root) as cache:
+    with Transaction(root, (target,)) as outputs, _cache(root, cache) as cache:
         for rel, data in pending.items():
             outputs.file(root / rel, data)
         for rel in sorted(set(planned.changed) - set(planned.files)):
@@ -201,6 +216,10 @@ def write(
     result.release = target / release_name(package)
     result.bundle = bundle
     return result
+
+
+def _cache(root: Path, cache: RenderCache | None) -> AbstractContextManager[RenderCache]:
+    return nullcontext(cache) if cache is not None else render_cache(root)
 
 
 def package_version(root: Path, planned: Plan | None = None) -> str:

@@ -25,6 +25,7 @@ from .core.layout import DESCRIPTOR
 from .core.package import Track
 from .core.timestamps import CHANGELOG, source_date_epoch
 from .core.versions import Level, Version, VersionError, parse, step, target
+from .publish.cache import opened as render_cache
 
 
 @dataclass
@@ -86,8 +87,9 @@ def release(
         raise _refuse("already-released", str(exc), CHANGELOG, None) from None
 
     # CHANGELOG.md is committed with datapackage.json, the generated files and the release, or not at all.
-    planned = plan(root, package=package)
-    result = write(planned, dist, previous=old, also={CHANGELOG: entry.encode("utf-8")})
+    with render_cache(root) as cache:
+        planned = plan(root, package=package, cache=cache)
+        result = write(planned, dist, previous=old, also={CHANGELOG: entry.encode("utf-8")}, cache=cache)
     return Released(new, source, result.changes or changes, result)
 
 

@@ -119,8 +119,13 @@ class RenderCache(cache_store.Store):
 
 
 @contextmanager
-def opened(root: Path | None) -> Iterator[RenderCache]:
-    """The render cache of the repository at `root`; one that keeps nothing when root is None or caching is off."""
+def opened(root: Path | None, trim: bool = True) -> Iterator[RenderCache]:
+    """The render cache of the repository at `root`; one that keeps nothing when root is None or caching is off.
+
+    With trim=False it keeps what it renders and forgets nothing: for a use of part of the
+    cache (`faceledger validate` renders only the repository's parts), whose idea of
+    which entries are unused would cost a build its release's.
+    """
     place = settings.cache_folder(root) if root is not None else None
     if root is None or place is None or cache_store.refusal(root, place, DATABASE) is not None:
         yield RenderCache()
@@ -133,7 +138,10 @@ def opened(root: Path | None) -> Iterator[RenderCache]:
     cache = RenderCache(connection, fingerprint())
     try:
         yield cache
-        cache.save()
+        if trim:
+            cache.save()
+        else:
+            cache.flush()
     finally:
         connection.close()
 

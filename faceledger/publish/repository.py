@@ -12,6 +12,8 @@ still writes each resource as one file: only the repository's layout is split.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -22,14 +24,19 @@ from ..core.package import DERIVED, Package
 from ..core.safe_read import inside, unsafe
 from ..ingest.descriptor import CHECKSUMS
 from . import citation, codes_doc, dictionary
+from .cache import RenderCache, table_digest
 from .exporters import csv as csv_exporter
 
 if TYPE_CHECKING:
     import pyarrow as pa
 
 
-def repository_files(package: Package) -> dict[str, bytes]:
-    """The bytes dataset/, datapackage.json and the generated docs should hold for this package."""
+def repository_files(package: Package, cache: RenderCache | None = None) -> dict[str, bytes]:
+    """The bytes dataset/, datapackage.json and the generated docs should hold for this package.
+
+    A part whose rows `cache` (publish/cache.py) rendered before is taken from it: after one
+    seed is edited, one part of each derived resource is rendered again, not all of them.
+    """
     problems = _folder_problems(package.root)
     if problems:
         raise BuildFailed(problems)
@@ -37,8 +44,9 @@ def repository_files(package: Package) -> dict[str, bytes]:
     listed: dict[str, list[str]] = {}
     for name in DERIVED:
         key = package.view(name).primary_key[0]
+        schema = package.schemas[name]
         for part, rows in split(package.tables[name].data, key).items():
-            files[part_path(name, part)] = csv_exporter.render(rows, package.schemas[name])
+            files[part_path(name, part)] = _part(rows, schema, cache)
         listed[name] = sorted(rel for rel in files if rel.startswith(part_folder(name) + "/"))
     descriptor = dict(package.descriptor)
     descriptor["resources"] = [
@@ -50,6 +58,13 @@ def repository_files(package: Package) -> dict[str, bytes]:
     files.update(codes_doc.pages(package.root))
     files.update(citation.files(descriptor, package.root))
     return files
+
+
+def _part(rows: pa.Table, schema: Mapping[str, Any], cache: RenderCache | None) -> bytes:
+    render = partial(csv_exporter.render, rows, schema)
+    if cache is None or cache.connection is None:
+        return render()
+    return cache.rendered("repository part", (schema, table_digest(rows)), render)
 
 
 def _parts(resource: dict[str, Any], listed: dict[str, list[str]]) -> dict[str, Any]:
