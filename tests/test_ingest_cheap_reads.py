@@ -57,19 +57,28 @@ def test_a_related_article_listed_by_many_seeds_is_decoded_once(tmp_path: Path):
     assert all(a.values is b.values and a.tokens is b.tokens for a, b in entries)
 
 
-def _damage(root: Path, rel: str) -> str:
+def _listing(root: Path) -> str:
+    """A feed seed with related articles."""
+    rels = sorted(p.relative_to(root).as_posix() for p in (root / "seeds").glob("*.md"))
+    return next(rel for rel in rels[3:] if documents.normalize_seed(root, rel).related)
+
+
+def _damage(root: Path, rel: str, how: str) -> str:
     key = cache.entry_key(cache.fingerprint(root), rel, (root / rel).read_bytes(), None)
     with sqlite3.connect(root / cache.FOLDER / cache.DATABASE) as db:
-        db.execute(
-            "INSERT OR REPLACE INTO seeds (key, salt, value) VALUES (?, ?, ?)",
-            (key, cache.fingerprint(root), b'{"rel": "not what dumps wrote"'),
-        )
+        (value,) = db.execute("SELECT value FROM seeds WHERE key = ?", [key]).fetchone()
+        line, _, contents = bytes(value).partition(b"\n")
+        assert contents, "the seed lists related articles, whose contents follow the entry's line"
+        # Garbage, or an entry cut short inside the contents its line points to.
+        damaged = b'{"rel": "not what dumps wrote"' if how == "garbage" else line + b"\n" + contents[:-5]
+        db.execute("UPDATE seeds SET value = ? WHERE key = ?", (damaged, key))
     return key
 
 
 @needs_corpus
+@pytest.mark.parametrize("how", ["garbage", "cut short"])
 def test_a_damaged_entry_read_by_a_worker_is_a_miss_and_is_written_again(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, how: str
 ):
     monkeypatch.setattr(parallel, "SERIAL_BELOW", 0)
     monkeypatch.setattr(parallel, "CHUNK", 7)
@@ -77,13 +86,25 @@ def test_a_damaged_entry_read_by_a_worker_is_a_miss_and_is_written_again(
     with configured(jobs=2, cache=True):
         build(root)
         files = {p: p.read_bytes() for p in sorted((root / "dataset").rglob("*.csv"))}
-        rel = sorted(p.relative_to(root).as_posix() for p in (root / "seeds").glob("*.md"))[3]
-        key = _damage(root, rel)
+        rel = _listing(root)
+        key = _damage(root, rel, how)
         build(root)
     assert {p: p.read_bytes() for p in sorted((root / "dataset").rglob("*.csv"))} == files
     with sqlite3.connect(root / cache.FOLDER / cache.DATABASE) as db:
         (value,) = db.execute("SELECT value FROM seeds WHERE key = ?", [key]).fetchone()
     assert seed_results.loads(value, root).rel == rel
+    assert not value.endswith(b'"rel": "not what dumps wrote"') and value.count(b"\n") == 1
+
+
+@needs_corpus
+def test_an_entry_holds_each_related_content_once_outside_its_line(tmp_path: Path):
+    root = _corpus(tmp_path / "repo")
+    result = seed_results.handed_on(documents.normalize_seed(root, _listing(root)), root)
+    assert result.related
+    line, _, contents = seed_results.dumps(result).partition(b"\n")
+    for entry in result.related:
+        title = entry.values["title"].encode("utf-8")
+        assert title not in line and title in contents
 
 
 def test_reading_a_repository_leaves_the_collector_as_it_found_it(tmp_path: Path):

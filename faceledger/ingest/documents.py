@@ -121,6 +121,7 @@ def normalize_seed(
         # The article keys, worked out here on every core rather than one by one in the merge.
         source.tokens  # noqa: B018
         source.url_key  # noqa: B018
+        source.words  # noqa: B018
     return result
 
 

@@ -79,6 +79,11 @@ class Source:
         return (title, published) if title and published else None
 
     @cached_property
+    def words(self) -> int:
+        """The word count of its title, excerpt and body: a document's, when it gives the first two."""
+        return text.word_count(self.values.get("title"), self.values.get("excerpt"), self.body)
+
+    @cached_property
     def url_key(self) -> str | None:
         """The article key of the URL it gives, which names the document when this source gives its URL."""
         return identity.article_key(self.values.get("url"))
@@ -300,21 +305,31 @@ def _document(sources: Sequence[Source], out: Documents) -> str:
         )
     document_id = identity.document_id(key)
     row["document_id"] = document_id
-    row["word_count"] = text.word_count(row.get("title"), row.get("excerpt"), first.body)
+    title, excerpt = row.get("title"), row.get("excerpt")
+    if title == first.values.get("title") and excerpt == first.values.get("excerpt"):
+        row["word_count"] = first.words
+    else:
+        row["word_count"] = text.word_count(title, excerpt, first.body)
     out.rows.append(row)
-    # A text that an earlier source has adds no line to the union.
-    out.texts[document_id] = _union(list(dict.fromkeys(s.text for s in sources)))
-    for number, source in enumerate(sources):
-        out.sources.append(
-            {
-                "document_id": document_id,
-                "seed_path": source.seed_path,
-                "position": source.position,
-                "source_format": source.values.get("source_format"),
-                "url": source.values.get("url"),
-                "fields": given[number] or None,
-            }
-        )
+    # A text that an earlier source has adds no line to the union; sources that share their values
+    # and have no body (related entries of one article) have one text, worked out once.
+    texts: dict[tuple[int, str | None], str] = {}
+    for source in sources:
+        place = (id(source.values), source.body)
+        if place not in texts:
+            texts[place] = source.text
+    out.texts[document_id] = _union(list(dict.fromkeys(texts.values())))
+    out.sources += [
+        {
+            "document_id": document_id,
+            "seed_path": source.seed_path,
+            "position": source.position,
+            "source_format": source.values.get("source_format"),
+            "url": source.values.get("url"),
+            "fields": mine or None,
+        }
+        for source, mine in zip(sources, given, strict=True)
+    ]
     if len(sources) > 1 and (seed is not None or dropped):
         names = _listed([s.label for s in sources], "sources")
         shown = [f"{name} {_shown(value)} of {sources[n].label}" for _, n, name, value in dropped[:NAMED]]

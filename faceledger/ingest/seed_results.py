@@ -6,6 +6,12 @@ node tree and no open file: findings, the seed's source and its related entries.
 On disk it is JSON, never pickle, so a cache file can at worst be wrong, never run
 code; a wrong one cannot be used either, because entries are keyed by the bytes
 they were computed from (ingest/cache.py).
+
+An entry is one line of JSON, then the related entries' contents, each JSON of its
+own, one after the other: the line says where each starts and how long it is. A
+feed lists the same related articles in item after item, so the build decodes the
+line and only the contents it has not seen (Shared); inside the line they would be
+decoded every time, as escaped text.
 """
 
 from __future__ import annotations
@@ -21,7 +27,7 @@ from .merge import Source
 from .seeds import FileLines
 
 # Source fields that round-trip as they are; `values` needs its datetimes tagged.
-_PLAIN = ("seed_path", "position", "body", "sha256")
+_PLAIN = ("seed_path", "position", "body", "sha256", "words")
 
 
 @dataclass
@@ -44,57 +50,78 @@ class SeedResult:
         return max(stamps, default=None)
 
 
-def _source(source: Source) -> dict[str, Any]:
+def _source(source: Source, contents: list[bytes] | None = None) -> dict[str, Any]:
+    """The JSON of `source`; a related entry's content goes to `contents`, the seed's stays inline."""
     plain = {name: getattr(source, name) for name in _PLAIN}
     values = dict(source.values)
     # Datetimes travel as ISO text, their field names listed once rather than each value tagged.
     stamps = [key for key, value in values.items() if isinstance(value, datetime)]
     for key in stamps:
         values[key] = values[key].isoformat()
-    # What the article says, apart from where it was seen, as one string: a feed lists the same
-    # related articles in item after item, and each distinct one is decoded once (Shared).
-    content = [values, stamps, list(source.addresses), source.tokens, source.url_key]
+    # What the article says, apart from where it was seen.
+    content: Any = [values, stamps, list(source.addresses), source.tokens, source.url_key]
+    if contents is not None:
+        data = _json(content)
+        content = [sum(map(len, contents)), len(data)]
+        contents.append(data)
     return {
         **plain,
-        "content": json.dumps(content, ensure_ascii=False, separators=(",", ":")),
+        "content": content,
         "lines": source.where is not None,
         "at": None if source.at is None else list(source.at),
         "places": {name: list(place) for name, place in source.places.items()},
     }
 
 
+def _json(data: Any) -> bytes:
+    return json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+
+
 Content = tuple[dict[str, Any], tuple[str, ...], list[str], str | None]
 
 
 class Shared:
-    """What the results of one build share: each distinct article content decoded once, one copy
+    """What the results of one build share: each distinct related content decoded once, one copy
     of each seed path. Sources given the same content share its objects, which nothing changes."""
 
     def __init__(self) -> None:
-        self.contents: dict[str, Content] = {}
+        self.contents: dict[bytes, Content] = {}
         self.strings: dict[str, str] = {}
 
-    def content(self, text: str, repeated: bool) -> Content:
-        """`text` decoded; kept for the next source with the same text when it is `repeated` (a
-        related entry: a seed's own content is its own, and keeping its text would only cost memory)."""
-        found = self.contents.get(text) if repeated else None
+    def related(self, data: bytes) -> Content:
+        """A related entry's content from its JSON, decoded the first time the build sees it."""
+        found = self.contents.get(data)
         if found is None:
-            values, stamps, addresses, tokens, url_key = json.loads(text)
-            for key in stamps:
-                values[key] = datetime.fromisoformat(values[key])
-            if repeated:
-                found = self.contents[text] = (values, tuple(addresses), tokens, url_key)
-            else:
-                # Seeds repeat their publisher, its domain, the format and topics: one copy of each.
-                for key, value in values.items():
-                    if type(value) is str and len(value) < 100:
-                        values[key] = self.strings.setdefault(value, value)
-                found = (values, tuple(addresses), tokens, url_key)
+            found = self.contents[data] = _content(json.loads(data))
+        return found
+
+    def seed(self, content: list[Any]) -> Content:
+        """A seed's own content (decoded with its entry), its short strings shared with other seeds'."""
+        found = _content(content)
+        # Seeds repeat their publisher, its domain, the format and topics: one copy of each.
+        values = found[0]
+        for key, value in values.items():
+            if type(value) is str and len(value) < 100:
+                values[key] = self.strings.setdefault(value, value)
         return found
 
 
-def _unsource(data: dict[str, Any], lines: FileLines | None, shared: Shared) -> Source:
-    values, addresses, tokens, url_key = shared.content(data["content"], data["position"] > 0)
+def _content(content: list[Any]) -> Content:
+    values, stamps, addresses, tokens, url_key = content
+    for key in stamps:
+        values[key] = datetime.fromisoformat(values[key])
+    return values, tuple(addresses), tokens, url_key
+
+
+def _unsource(data: dict[str, Any], lines: FileLines | None, shared: Shared, contents: bytes) -> Source:
+    if data["position"] > 0:
+        start, length = data["content"]
+        if start + length > len(contents):
+            raise ValueError("an entry's content lies past its end")
+        content = shared.related(contents[start : start + length])
+    else:
+        content = shared.seed(data["content"])
+    values, addresses, tokens, url_key = content
     source = Source(
         seed_path=shared.strings.setdefault(data["seed_path"], data["seed_path"]),
         position=data["position"],
@@ -109,6 +136,7 @@ def _unsource(data: dict[str, Any], lines: FileLines | None, shared: Shared) -> 
     # Worked out by the process that made the entry, from what the entry holds (merge.Source.tokens).
     source.__dict__["tokens"] = tokens
     source.__dict__["url_key"] = url_key
+    source.__dict__["words"] = data["words"]
     return source
 
 
@@ -127,14 +155,16 @@ def _finding(finding: Finding) -> list[Any]:
 
 
 def dumps(result: SeedResult) -> bytes:
+    contents: list[bytes] = []
     data = {
         "rel": result.rel,
         "read": [_finding(f) for f in result.read],
         "findings": [_finding(f) for f in result.findings],
         "source": None if result.source is None else _source(result.source),
-        "related": [_source(s) for s in result.related],
+        "related": [_source(s, contents) for s in result.related],
     }
-    return json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+    # The JSON writer escapes every newline inside a string: the first one ends the line.
+    return b"".join([_json(data), b"\n", *contents])
 
 
 def loads(blob: bytes, root: Path, shared: Shared | None = None) -> SeedResult:
@@ -143,13 +173,14 @@ def loads(blob: bytes, root: Path, shared: Shared | None = None) -> SeedResult:
     `shared` is what the build's results share (Shared).
     """
     shared = Shared() if shared is None else shared
-    data = json.loads(blob)
+    line, _, contents = blob.partition(b"\n")
+    data = json.loads(line)
     source = data["source"]
     lines = FileLines(root, data["rel"], source["sha256"]) if source and source["sha256"] else None
     return SeedResult(
         data["rel"],
         [Finding.restored(f) for f in data["read"]],
         [Finding.restored(f) for f in data["findings"]],
-        None if source is None else _unsource(source, lines, shared),
-        [_unsource(s, lines, shared) for s in data["related"]],
+        None if source is None else _unsource(source, lines, shared, contents),
+        [_unsource(s, lines, shared, contents) for s in data["related"]],
     )
