@@ -6,6 +6,7 @@ import os
 from collections.abc import Iterable, Sequence
 from datetime import datetime
 from functools import partial
+from operator import itemgetter
 from pathlib import Path
 from typing import Any
 
@@ -28,7 +29,16 @@ from .fields import (
 from .merge import Documents, Source, merge
 from .related import ADDRESS_KEYS, addresses, related_sources
 from .seed_results import SeedResult
-from .seeds import SIDECAR_SUFFIX, Seed, hidden_files, parse_seed, read_seed, read_sidecar, seed_paths
+from .seeds import (
+    SIDECAR_SUFFIX,
+    Seed,
+    hidden_files,
+    is_seed,
+    parse_seed,
+    read_seed,
+    read_sidecar,
+    seed_names,
+)
 
 # The news-feed front matter this project reads; anything else is reported.
 FEED_KEYS = {
@@ -71,16 +81,16 @@ def build_documents(
     says; neither changes the output.
     """
     out = Documents()
-    paths = seed_paths(root / "seeds")
-    out.findings += hidden_files(root / "seeds")
-    rels = [path.relative_to(root).as_posix() for path in paths]
+    names = seed_names(root / "seeds")
+    out.findings += hidden_files(root / "seeds", names=names)
+    rels = [f"seeds/{name}" for name in names if is_seed(name)]
     now = reference_time(root)
     with cache.opened(root) as (store, refusals):
         out.findings += refusals
         results = _results(root, rels, store, now, track)
     for result in results:
         out.findings += result.read
-    _check_orphan_sidecars(root, out)
+    _check_orphan_sidecars(root, names, out)
 
     described: list[Source] = []
     related: dict[str, list[Source]] = {}
@@ -95,12 +105,12 @@ def build_documents(
 
     rows = out.rows
     names = list(columns) if columns is not None else list(dict.fromkeys(k for row in rows for k in row))
-    out.rows = sorted(({**dict.fromkeys(names), **row} for row in rows), key=lambda r: r["document_id"])
-    out.links.sort(key=lambda r: (r["document_id"], r["related_document_id"]))
+    out.rows = sorted(({**dict.fromkeys(names), **row} for row in rows), key=itemgetter("document_id"))
+    out.links.sort(key=itemgetter("document_id", "related_document_id"))
     order = {name: index for index, name in enumerate(names)}
     for entry in out.sources:
         entry["fields"] = sorted(entry["fields"], key=order.__getitem__) if entry["fields"] else None
-    out.sources.sort(key=lambda r: (r["document_id"], r["seed_path"], r["position"]))
+    out.sources.sort(key=itemgetter("document_id", "seed_path", "position"))
     return out
 
 
@@ -360,15 +370,15 @@ def _sidecar_line(node: Any, key: str) -> int | None:
     return None if line is None else line + 1
 
 
-def _check_orphan_sidecars(root: Path, out: Documents) -> None:
+def _check_orphan_sidecars(root: Path, names: list[str], out: Documents) -> None:
     seed_dir = root / "seeds"
-    if not seed_dir.is_dir():
-        return
-    for path in sorted(seed_dir.glob("*" + SIDECAR_SUFFIX)):
-        if not (seed_dir / path.name.removesuffix(SIDECAR_SUFFIX)).is_file():
+    for name in names:
+        if name.startswith(".") or not name.endswith(SIDECAR_SUFFIX):
+            continue
+        if not (seed_dir / name.removesuffix(SIDECAR_SUFFIX)).is_file():
             out.findings.append(
                 Finding(
-                    path.relative_to(root).as_posix(),
+                    f"seeds/{name}",
                     None,
                     "sidecar-orphan",
                     "no seed of this name sits beside the sidecar",

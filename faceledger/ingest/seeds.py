@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
+import os
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -125,33 +126,41 @@ class _FeedHandler(YAMLHandler):
 PLACEHOLDERS = frozenset({".gitkeep"})
 
 
-def is_seed(path: Path) -> bool:
+def is_seed(name: str) -> bool:
     # Anything else in seeds/ (a folder, a link, a FIFO) is read too, and reported as unsafe
     # rather than skipped; hidden files are reported by hidden_files.
-    return not path.name.startswith(".") and not path.name.endswith(SIDECAR_SUFFIX)
+    return not name.startswith(".") and not name.endswith(SIDECAR_SUFFIX)
+
+
+def seed_names(seed_dir: Path) -> list[str]:
+    """Every name in the seed folder, in name order (file-system order is not stable across machines).
+
+    Names, not paths: a feed's folder holds tens of thousands, and a Path each costs more
+    than the listing.
+    """
+    return sorted(os.listdir(seed_dir)) if seed_dir.is_dir() else []
 
 
 def seed_paths(seed_dir: Path) -> list[Path]:
-    """Seed files in name order (file-system order is not stable across machines)."""
-    if not seed_dir.is_dir():
-        return []
-    return sorted((p for p in seed_dir.iterdir() if is_seed(p)), key=lambda p: p.name)
+    """Seed files in name order."""
+    return [seed_dir / name for name in seed_names(seed_dir) if is_seed(name)]
 
 
-def hidden_files(seed_dir: Path, rel_dir: str = "seeds") -> list[Finding]:
-    """A warning for each hidden file in seeds/ (but .gitkeep): it is not read, and is said not to be."""
-    if not seed_dir.is_dir():
-        return []
+def hidden_files(seed_dir: Path, rel_dir: str = "seeds", names: list[str] | None = None) -> list[Finding]:
+    """A warning for each hidden file in seeds/ (but .gitkeep): it is not read, and is said not to be.
+
+    `names` is the folder's listing (seed_names), when the caller has it.
+    """
     return [
         Finding(
-            f"{rel_dir}/{path.name}",
+            f"{rel_dir}/{name}",
             None,
             "hidden-file",
             "a hidden file in seeds/ is not read as a seed; rename it without the leading '.' or remove it",
             severity="warning",
         )
-        for path in sorted(seed_dir.iterdir(), key=lambda p: p.name)
-        if path.name.startswith(".") and path.name not in PLACEHOLDERS
+        for name in (seed_names(seed_dir) if names is None else names)
+        if name.startswith(".") and name not in PLACEHOLDERS
     ]
 
 
