@@ -19,7 +19,7 @@ import pytest
 
 from faceledger.build import build
 from faceledger.core.package import copy_repository
-from faceledger.ingest import cache, documents, parallel, seed_results
+from faceledger.ingest import cache, documents, parallel, seed_results, snapshot
 from faceledger.ingest.merge import Documents, merge
 from faceledger.ingest.repository import read_repository
 from faceledger.ingest.settings import configured
@@ -72,6 +72,8 @@ def _damage(root: Path, rel: str, how: str) -> str:
         # Garbage, or an entry cut short inside the contents its line points to.
         damaged = b'{"rel": "not what dumps wrote"' if how == "garbage" else line + b"\n" + contents[:-5]
         db.execute("UPDATE seeds SET value = ? WHERE key = ?", (damaged, key))
+    # Without the last build's documents, the next build reads every entry (ingest/snapshot.py).
+    (root / cache.FOLDER / snapshot.FILE).unlink()
     return key
 
 

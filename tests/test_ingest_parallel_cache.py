@@ -23,7 +23,7 @@ import pytest
 from faceledger.build import build
 from faceledger.core.findings import BuildFailed, Finding
 from faceledger.core.package import copy_repository
-from faceledger.ingest import cache, documents, parallel, seed_results
+from faceledger.ingest import cache, documents, parallel, seed_results, snapshot
 from faceledger.ingest.merge import Documents, merge
 from faceledger.ingest.settings import configured
 
@@ -98,6 +98,8 @@ def _poison(root: Path, rel: str, title: str) -> None:
             "INSERT OR REPLACE INTO seeds (key, salt, value) VALUES (?, ?, ?)",
             (key, cache.fingerprint(root), seed_results.dumps(result)),
         )
+    # Without the last build's documents, the next build reads every entry (ingest/snapshot.py).
+    (root / cache.FOLDER / snapshot.FILE).unlink(missing_ok=True)
 
 
 def _titles(root: Path) -> str:

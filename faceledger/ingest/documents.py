@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterable, Sequence
+from contextlib import nullcontext
 from datetime import datetime
 from functools import partial
 from operator import itemgetter
@@ -15,11 +16,10 @@ from ..core.findings import Finding
 from ..core.package import Track
 from ..core.safe_read import UnsafeFile, read_bytes
 from ..core.timestamps import reference_time
-from . import cache, feedyaml, parallel, seed_results, text, urls
+from . import cache, parallel, seed_results, snapshot, text, urls
 from .fields import (
     check_year,
     checked_text,
-    domain_value,
     parse_timestamp,
     publisher,
     text_value,
@@ -36,9 +36,9 @@ from .seeds import (
     is_seed,
     parse_seed,
     read_seed,
-    read_sidecar,
     seed_names,
 )
+from .sidecars import apply_sidecar, check_orphan_sidecars
 
 # The news-feed front matter this project reads; anything else is reported.
 FEED_KEYS = {
@@ -60,16 +60,14 @@ FEED_KEYS = {
     "related",
     "secured",
 }
-# Document fields a curator may supply, with a source, for a plain-text seed.
-SIDECAR_FIELDS = ("excerpt", "publisher", "publisher_domain", "published_at", "url", "topics")
-# Fields a reader expects of a document; a plain-text seed without them gets a warning.
-EXPECTED_FIELDS = ("publisher", "published_at", "url")
 
 
 def build_documents(
     root: Path,
     track: Track | None = None,
     columns: Sequence[str] | None = None,
+    record: snapshot.Record | None = None,
+    opened: tuple[cache.SeedCache, list[Finding]] | None = None,
 ) -> Documents:
     """Every seed normalized, and every source of one article merged into one document.
 
@@ -78,19 +76,22 @@ def build_documents(
     every row then has, null where unset. Without it, as for a bare folder of
     seeds, rows share the fields any row sets. Seeds are normalized on every core
     and their results kept in the seed cache (ingest/cache.py), as ingest/settings.py
-    says; neither changes the output.
+    says; neither changes the output. `record`, where given, is filled with what a later
+    build needs to patch the result after a one-seed edit (ingest/snapshot.py); `opened`
+    is the seed cache and why it was refused, when the caller has it open.
     """
     out = Documents()
     names = seed_names(root / "seeds")
     out.findings += hidden_files(root / "seeds", names=names)
     rels = [f"seeds/{name}" for name in names if is_seed(name)]
     now = reference_time(root)
-    with cache.opened(root) as (store, refusals):
+    with nullcontext(opened) if opened is not None else cache.opened(root) as (store, refusals):
         out.findings += refusals
-        results = _results(root, rels, store, now, track)
+        keys: dict[str, str | None] = {}
+        results = seed_results_of(root, rels, store, now, track, keys)
     for result in results:
         out.findings += result.read
-    _check_orphan_sidecars(root, names, out)
+    check_orphan_sidecars(root, names, out)
 
     described: list[Source] = []
     related: dict[str, list[Source]] = {}
@@ -99,10 +100,42 @@ def build_documents(
         if result.source is not None:
             described.append(result.source)
             related[result.rel] = result.related
+    if record is not None:
+        _outline(record, results, keys, described, related)
     del results  # the sources live on in `described` and `related` only until the merge is done
+    merged = len(out.findings)
     merge(described, related, out)
     del described, related
+    if record is not None:
+        record.merged = out.findings[merged:]
+    finish(out, columns)
+    return out
 
+
+def _outline(
+    record: snapshot.Record,
+    results: Sequence[SeedResult],
+    keys: dict[str, str | None],
+    described: Sequence[Source],
+    related: dict[str, list[Source]],
+) -> None:
+    record.rels = [result.rel for result in results]
+    record.keys = [keys.get(result.rel) for result in results]
+    record.seeds = [(result.read, result.findings) for result in results]
+    for seed in described:
+        record.tokens.update(seed.tokens)
+        name = snapshot.headline(seed.headline)
+        if name is not None:
+            record.headlines[name] += 1
+        for entry in related.get(seed.seed_path, ()):
+            record.tokens.update(entry.tokens)
+            name = snapshot.headline(entry.headline)
+            if name is not None and not entry.addresses:
+                record.loose.add(name)
+
+
+def finish(out: Documents, columns: Sequence[str] | None) -> None:
+    """The merged rows given every field (`columns`, or those any row sets), and all three in key order."""
     rows = out.rows
     names = list(columns) if columns is not None else list(dict.fromkeys(k for row in rows for k in row))
     out.rows = sorted(({**dict.fromkeys(names), **row} for row in rows), key=itemgetter("document_id"))
@@ -111,7 +144,6 @@ def build_documents(
     for entry in out.sources:
         entry["fields"] = sorted(entry["fields"], key=order.__getitem__) if entry["fields"] else None
     out.sources.sort(key=itemgetter("document_id", "seed_path", "position"))
-    return out
 
 
 def normalize_seed(
@@ -160,6 +192,15 @@ def seed_chunk(
     return out
 
 
+def seed_keys(root: Path, salt: str, rels: Sequence[str]) -> list[str | None]:
+    """Each seed's cache key (None for one that cannot be read): what a worker does to tell what changed."""
+    keys = []
+    for rel in rels:
+        got = _inputs(root, rel)
+        keys.append(None if got is None else cache.entry_key(salt, rel, *got))
+    return keys
+
+
 def _inputs(root: Path, rel: str) -> tuple[bytes, bytes | None] | None:
     """A seed's bytes and its sidecar's, or None when either cannot be read (the seed is then not cached)."""
     try:
@@ -171,14 +212,17 @@ def _inputs(root: Path, rel: str) -> tuple[bytes, bytes | None] | None:
     return data, extra
 
 
-def _results(
+def seed_results_of(
     root: Path,
     rels: Sequence[str],
     store: cache.SeedCache,
     now: datetime | None,
-    track: Track | None,
+    track: Track | None = None,
+    keys: dict[str, str | None] | None = None,
 ) -> list[SeedResult]:
     """Each seed's result, in seed order: from the cache where it has one, else computed and cached.
+
+    `keys`, where given, is told each seed's cache key (None for a seed that is not cached).
 
     A result computed without the reference time holds only if nothing in it is
     later than that time and it has no error (an error can drop an entry whose date
@@ -193,6 +237,8 @@ def _results(
         chunks = track(chunks, -(-len(rels) // parallel.CHUNK))
     for chunk in chunks:
         for rel, key, blob, hit in chunk:
+            if keys is not None:
+                keys[rel] = key
             if key is not None:
                 store.used.add(key)
             try:
@@ -264,7 +310,7 @@ def _seed_source(root: Path, seed: Seed, out: Documents, now: datetime | None = 
     row["url"] = urls.canonical_url(meta.get("originalUrl")) or urls.canonical_url(meta.get("webUrl"))
 
     if seed.source_format == "plain-text":
-        _apply_sidecar(root, seed, row, out, now)
+        apply_sidecar(root, seed, row, out, now)
     elif (root / (seed.path + SIDECAR_SUFFIX)).exists():
         out.findings.append(
             Finding(
@@ -284,103 +330,3 @@ def _seed_source(root: Path, seed: Seed, out: Documents, now: datetime | None = 
     values = {k: v for k, v in row.items() if v is not None}
     places: dict[str, tuple[str | int, ...]] = {"title": ("title",), "published_at": ("publishedDateTime",)}
     return Source(seed.path, 0, values, known, where=seed.lines, places=places, body=body, sha256=seed.sha256)
-
-
-def _apply_sidecar(root: Path, seed: Seed, row: dict[str, Any], out: Documents, now: datetime | None) -> None:
-    sidecar_rel = seed.path + SIDECAR_SUFFIX
-    sidecar_path = root / sidecar_rel
-    if os.path.lexists(sidecar_path):
-        data, node, findings = read_sidecar(sidecar_path, sidecar_rel, root)
-        out.findings += findings
-        for key, entry in (data or {}).items():
-            line = _sidecar_line(node, key)
-            if key not in SIDECAR_FIELDS:
-                out.findings.append(
-                    Finding(
-                        sidecar_rel,
-                        line,
-                        "sidecar-unknown-field",
-                        f"{key!r} is not a field a sidecar can set; use one of {', '.join(SIDECAR_FIELDS)}",
-                        field=key,
-                    )
-                )
-                continue
-            if not isinstance(entry, dict) or "value" not in entry or not entry.get("source"):
-                out.findings.append(
-                    Finding(
-                        sidecar_rel,
-                        line,
-                        "sidecar-unsourced",
-                        "each field needs a 'value' and a 'source' saying where the value comes from",
-                        field=key,
-                    )
-                )
-                continue
-            problems: list[Finding] = []
-
-            def bad(name: str, message: str, code: str = "bad-value", severity: str = "error") -> None:
-                problems.append(Finding(sidecar_rel, line, code, message, field=name, severity=severity))  # type: ignore[arg-type]  # noqa: B023
-
-            value, reason = _sidecar_value(key, entry["value"], bad)
-            if reason:
-                bad(key, reason)
-            elif key == "published_at" and value is not None:
-                check_year(value, now, key, bad)
-            out.findings += problems
-            if not any(p.severity == "error" for p in problems):
-                row[key] = value
-    for key in EXPECTED_FIELDS:
-        if row.get(key) is None:
-            out.findings.append(
-                Finding(
-                    seed.path,
-                    None,
-                    "metadata-missing",
-                    f"the document states no {key.replace('_', ' ')} and no sidecar ({sidecar_rel}) supplies one with a source",
-                    field=key,
-                    severity="warning",
-                )
-            )
-
-
-def _sidecar_value(key: str, value: Any, bad: Any) -> tuple[Any, str | None]:
-    """The value converted for the documents table, or the reason it is unusable."""
-    if value is None:
-        return None, None
-    if key == "published_at":
-        return parse_timestamp(value)
-    if key == "url":
-        url = urls.canonical_url(value)
-        return url, None if url else f"{value!r} is not an absolute http(s) URL"
-    if key == "topics":
-        errors: list[str] = []
-        labels = topics(value, errors.append, bad)
-        return labels, errors[0] if errors else None
-    if key == "publisher_domain":
-        return domain_value(value)
-    if not isinstance(value, str):
-        return None, f"{key} must be text, not {value!r}"
-    if too_long(key, value):
-        return None, too_long(key, value)
-    return checked_text(value, key, bad), None
-
-
-def _sidecar_line(node: Any, key: str) -> int | None:
-    line = feedyaml.line_of(node, key)
-    return None if line is None else line + 1
-
-
-def _check_orphan_sidecars(root: Path, names: list[str], out: Documents) -> None:
-    seed_dir = root / "seeds"
-    for name in names:
-        if name.startswith(".") or not name.endswith(SIDECAR_SUFFIX):
-            continue
-        if not (seed_dir / name.removesuffix(SIDECAR_SUFFIX)).is_file():
-            out.findings.append(
-                Finding(
-                    f"seeds/{name}",
-                    None,
-                    "sidecar-orphan",
-                    "no seed of this name sits beside the sidecar",
-                )
-            )

@@ -8,16 +8,17 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 from ..core.collector import paused
 from ..core.findings import Finding
 from ..core.layout import location
 from ..core.limits import CSV_BYTES, SCHEMA_BYTES
-from ..core.package import DERIVED, Package, Track
+from ..core.package import DERIVED, Package, Table, Track
 from ..core.safe_read import UnsafeFile, read_bytes
 from .canonical import form_problems
 from .descriptor import check_schema, read_descriptor, reference_problems
-from .documents import build_documents
+from .incremental import derived
 from .tables import read_table, table_from_rows
 
 
@@ -65,21 +66,20 @@ def read_repository(root: Path, track: Track | None = None) -> Package:
         package.findings += problems
         return package
 
-    columns = package.view("documents").field_names if "documents" in package.schemas else None
+    locations = {resource["name"]: location(resource) for resource in package.resources}
+
+    def tabulate(name: str, rows: list[dict[str, Any]]) -> Table:
+        return table_from_rows(name, rows, package.view(name), locations[name])
+
     with paused():
-        documents = build_documents(root, track=track, columns=columns)
+        documents, derived_tables = derived(root, package.view("documents").field_names, tabulate, track)
     package.findings += documents.findings
     package.texts = documents.texts
-    rows = {
-        "documents": documents.rows,
-        "document_links": documents.links,
-        "document_sources": documents.sources,
-    }
     for resource in package.resources:
         name = resource["name"]
         view = package.view(name)
         if name in DERIVED:
-            package.tables[name] = table_from_rows(name, rows[name], view, location(resource))
+            package.tables[name] = derived_tables[name]
         else:
             table, problems, lines = read_table(name, root / resource["path"], resource["path"], view, root)
             package.findings += problems

@@ -1,0 +1,189 @@
+"""The derived tables after a one-seed edit: the last build's, patched, instead of every seed merged again.
+
+A patch is made only when it is certain to be what a merge of every seed gives
+(docs/identity.md says how sources become documents). The edited seed must have
+been a document on its own, made of no other source and named in none of the
+merge's findings, and stay one: its related list the same, no new article key or
+headline that another source holds, and its old headline no other seed's. Then only
+its document's row, its own `document_sources` row, its quotable text and its own
+findings change. Any other change (a seed added, removed, or edited so that it could
+join or leave another document) merges every seed again, as does a snapshot made by
+other code, schemas or reference time, or one that cannot be read.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Callable, Iterable, Sequence
+from datetime import datetime
+from functools import partial
+from pathlib import Path
+from typing import Any
+
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from ..core.findings import Finding
+from ..core.package import Table, Track
+from ..core.timestamps import reference_time
+from . import cache, parallel, seed_results, snapshot
+from .documents import build_documents, finish, seed_keys, seed_results_of
+from .merge import Documents, Source, merge
+from .seeds import hidden_files, is_seed, seed_names
+from .sidecars import check_orphan_sidecars
+
+Tabulate = Callable[[str, list[dict[str, Any]]], Table]
+
+
+def derived(
+    root: Path, columns: Sequence[str], tabulate: Tabulate, track: Track | None = None
+) -> tuple[Documents, dict[str, Table]]:
+    """The documents' texts and findings, and the derived tables (`tabulate` makes one from rows)."""
+    schemas = {name: tabulate(name, []).data.schema for name in snapshot.TABLES}
+    now = reference_time(root)
+    with cache.opened(root) as (store, refusals):
+        place = store.place
+        folder = place.database.parent if place is not None else None
+        key = snapshot.key(store.salt, now, list(columns))
+        found = snapshot.load(folder, key, schemas) if folder is not None else None
+        if found is not None:
+            patched = _patched(root, found, store, now, columns, refusals, tabulate, track)
+            if patched is not None:
+                assert folder is not None
+                snapshot.save(folder, key, patched[2])
+                return patched[0], patched[1]
+        record = snapshot.Record()
+        out = build_documents(root, track, columns, record, (store, refusals))
+    rows = {"documents": out.rows, "document_links": out.links, "document_sources": out.sources}
+    tables = {name: tabulate(name, rows[name]) for name in snapshot.TABLES}
+    out.rows, out.links, out.sources = [], [], []  # the tables hold them now
+    if folder is not None and None not in record.keys:
+        data = {name: table.data for name, table in tables.items()}
+        snapshot.save(folder, key, snapshot.Snapshot(record, data, out.texts))
+    return out, tables
+
+
+def _patched(
+    root: Path,
+    found: snapshot.Snapshot,
+    store: cache.SeedCache,
+    now: datetime | None,
+    columns: Sequence[str],
+    refusals: list[Finding],
+    tabulate: Tabulate,
+    track: Track | None,
+) -> tuple[Documents, dict[str, Table], snapshot.Snapshot] | None:
+    names = seed_names(root / "seeds")
+    rels = [f"seeds/{name}" for name in names if is_seed(name)]
+    record = found.record
+    if rels != record.rels:
+        return None
+    chunks: Iterable[list[str | None]] = parallel.ordered_map(
+        partial(seed_keys, root, store.salt), rels, expected=len(rels)
+    )
+    if track is not None:
+        chunks = track(chunks, -(-len(rels) // parallel.CHUNK))
+    keys = [key for chunk in chunks for key in chunk]
+    if None in keys:
+        return None
+    # Every seed's entry is still this build's: the cache must not forget the ones it did not read.
+    store.used.update(key for key in keys if key is not None)
+    changed = [i for i, (new, old) in enumerate(zip(keys, record.keys, strict=True)) if new != old]
+    if len(changed) > 1:
+        return None
+    if changed and not _edit(root, changed[0], keys, found, store, now, columns, tabulate):
+        return None
+    out = Documents(texts=found.texts)
+    out.findings = hidden_files(root / "seeds", names=names) + refusals
+    out.findings += [finding for read, _ in record.seeds for finding in read]
+    check_orphan_sidecars(root, names, out)
+    out.findings += [finding for _, normalized in record.seeds for finding in normalized]
+    out.findings += record.merged
+    tables = {
+        name: dataclasses.replace(tabulate(name, []), data=found.tables[name]) for name in snapshot.TABLES
+    }
+    return out, tables, found
+
+
+def _edit(
+    root: Path,
+    index: int,
+    keys: list[str | None],
+    found: snapshot.Snapshot,
+    store: cache.SeedCache,
+    now: datetime | None,
+    columns: Sequence[str],
+    tabulate: Tabulate,
+) -> bool:
+    """Patch `found` for the one edited seed at `index`, where that is certain to be right; whether it was."""
+    record, rel = found.record, found.record.rels[index]
+    old_key = record.keys[index]
+    stored = cache.lookup(store.place, old_key) if store.place is not None and old_key is not None else None
+    if stored is None:
+        return False
+    try:
+        old = seed_results.loads(stored, root)
+    except (ValueError, KeyError, TypeError):
+        return False
+    (new,) = seed_results_of(root, [rel], store, now)
+    if old.source is None or new.source is None or not (old.clean and new.clean):
+        return False
+    if any(finding.path == rel for finding in record.merged):
+        return False
+    if [_signature(s) for s in old.related] != [_signature(s) for s in new.related]:
+        return False
+    before, after = set(old.source.tokens), set(new.source.tokens)
+    if (after - before) & record.tokens:
+        return False
+    was, now_named = snapshot.headline(old.source.headline), snapshot.headline(new.source.headline)
+    if was is not None and record.headlines[was] != 1:
+        return False
+    if now_named not in (None, was) and (record.headlines[now_named] or now_named in record.loose):
+        return False
+    sources = found.tables["document_sources"]
+    mine = pc.indices_nonzero(pc.and_(pc.equal(sources["seed_path"], rel), pc.equal(sources["position"], 0)))
+    if len(mine) != 1:
+        return False
+    at = mine[0].as_py()
+    document_id = sources["document_id"][at].as_py()
+    if pc.sum(pc.equal(sources["document_id"], document_id)).as_py() != 1:
+        return False  # other sources made the document with it
+    alone = Documents()
+    merge([new.source], {rel: []}, alone)
+    finish(alone, columns)
+    if alone.findings or alone.rows[0]["document_id"] != document_id:
+        return False
+    documents = found.tables["documents"]
+    (row,) = pc.indices_nonzero(pc.equal(documents["document_id"], document_id)).to_pylist()
+    found.tables["documents"] = _splice(documents, row, tabulate("documents", alone.rows).data)
+    found.tables["document_sources"] = _splice(sources, at, tabulate("document_sources", alone.sources).data)
+    found.texts[document_id] = alone.texts[document_id]
+    record.keys[index] = keys[index]
+    record.seeds[index] = (new.read, new.findings)
+    record.tokens = (record.tokens - before) | after
+    if was is not None:
+        del record.headlines[was]
+    if now_named is not None:
+        record.headlines[now_named] += 1
+    return True
+
+
+def _signature(source: Source) -> tuple[Any, ...]:
+    """Everything of a related entry that the merge reads."""
+    return (
+        source.position,
+        source.at,
+        source.values,
+        source.addresses,
+        source.tokens,
+        source.url_key,
+        source.body,
+        source.sha256,
+        source.where is not None,
+        source.places,
+    )
+
+
+def _splice(table: pa.Table, index: int, row: pa.Table) -> pa.Table:
+    """`table` with its row at `index` replaced by `row`, in one chunk as a table made from rows is."""
+    return pa.concat_tables([table.slice(0, index), row, table.slice(index + 1)]).combine_chunks()

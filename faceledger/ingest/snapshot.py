@@ -1,0 +1,145 @@
+"""The last build's documents, kept so that the next build can patch them after a one-seed edit.
+
+A merge of every source is global (ingest/merge.py): one seed's related entry can join
+another's document. But the common contribution, an edit to one seed's own title,
+excerpt or date, touches one document only, when the seed was a document alone and
+its related list and addresses did not change (ingest/incremental.py says exactly
+when). For that, a build that merged every seed keeps beside the seed cache what it
+made: the three derived tables as Arrow, the quotable texts, each seed's findings and
+the merge's, and what a later build needs to judge an edit by (every source's article
+keys, the seeds' headlines). The next build reads it only if it was made by the same
+code, schemas and reference time; anything wrong with the file makes it a miss.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+import pyarrow as pa
+
+from ..core.findings import Finding
+
+FILE = "documents.snapshot"
+TABLES = ("documents", "document_links", "document_sources")
+_TEXTS = pa.schema([("document_id", pa.string()), ("text", pa.string())])
+
+
+@dataclass
+class Record:
+    """What a merge of every seed leaves for the next build to judge an edit by."""
+
+    rels: list[str] = field(default_factory=list)  # the seeds, in order
+    keys: list[str | None] = field(default_factory=list)  # each seed's cache key
+    seeds: list[tuple[list[Finding], list[Finding]]] = field(default_factory=list)  # read, normalized
+    merged: list[Finding] = field(default_factory=list)  # the merge's own findings
+    tokens: set[str] = field(default_factory=set)  # every source's article keys
+    headlines: Counter[str] = field(default_factory=Counter)  # the seeds' (title, published) pairs
+    loose: set[str] = field(default_factory=set)  # those of related entries without an address
+
+
+def headline(pair: tuple[str, datetime] | None) -> str | None:
+    return None if pair is None else f"{pair[0]}\0{pair[1].isoformat()}"
+
+
+@dataclass
+class Snapshot:
+    record: Record
+    tables: dict[str, pa.Table]
+    texts: dict[str, str]
+
+
+def key(salt: str, now: datetime | None, columns: list[str]) -> str:
+    """What a snapshot holds for: the code and schemas (the seed cache's salt), the reference time, the fields."""
+    stamp = "" if now is None else now.isoformat()
+    return hashlib.sha256(json.dumps([salt, stamp, columns]).encode()).hexdigest()
+
+
+def _findings(found: list[Finding]) -> list[list[Any]]:
+    return [[f.path, f.line, f.code, f.message, f.field, f.severity] for f in found]
+
+
+def _restored(stored: list[list[Any]]) -> list[Finding]:
+    return [Finding.restored(f) for f in stored]
+
+
+def _ipc(table: pa.Table) -> bytes:
+    sink = pa.BufferOutputStream()
+    # LZ4 costs little time either way and makes the file about a third of the size.
+    options = pa.ipc.IpcWriteOptions(compression="lz4" if pa.Codec.is_available("lz4") else None)
+    with pa.ipc.new_stream(sink, table.schema, options=options) as writer:
+        writer.write_table(table)
+    data: bytes = sink.getvalue().to_pybytes()
+    return data
+
+
+def save(folder: Path, snapshot_key: str, snapshot: Snapshot) -> None:
+    """Write the snapshot beside the seed cache, in place of the last one, whole or not at all."""
+    record = snapshot.record
+    texts = pa.table([list(snapshot.texts), list(snapshot.texts.values())], schema=_TEXTS)
+    parts = [_ipc(snapshot.tables[name]) for name in TABLES] + [_ipc(texts)]
+    head = {
+        "key": snapshot_key,
+        "rels": record.rels,
+        "keys": record.keys,
+        "seeds": [[_findings(read), _findings(found)] for read, found in record.seeds],
+        "merged": _findings(record.merged),
+        "tokens": sorted(record.tokens),
+        "headlines": dict(record.headlines),
+        "loose": sorted(record.loose),
+        "sizes": [len(part) for part in parts],
+    }
+    staging = folder / f".{FILE}.{os.getpid()}"
+    try:
+        with staging.open("wb") as out:
+            out.write(json.dumps(head, ensure_ascii=False).encode("utf-8") + b"\n")
+            for part in parts:
+                out.write(part)
+        os.replace(staging, folder / FILE)
+    except OSError:  # a snapshot that cannot be written only costs the next build its speed
+        staging.unlink(missing_ok=True)
+
+
+def load(folder: Path, snapshot_key: str, schemas: dict[str, pa.Schema]) -> Snapshot | None:
+    """The snapshot made for `snapshot_key`, its tables of these `schemas`; None for any other or a damaged one."""
+    path = folder / FILE
+    try:
+        if path.is_symlink() or not path.is_file():
+            return None
+        data = path.read_bytes()
+        line, _, rest = data.partition(b"\n")
+        head = json.loads(line)
+        if head.get("key") != snapshot_key:
+            return None
+        tables, start = [], 0
+        for size in head["sizes"]:
+            buffer = pa.py_buffer(rest[start : start + size])
+            start += size
+            tables.append(pa.ipc.open_stream(buffer).read_all())
+        derived = dict(zip(TABLES, tables[:-1], strict=True))
+        texts = tables[-1]
+        if start != len(rest) or not texts.schema.equals(_TEXTS):
+            return None
+        if any(not derived[name].schema.equals(schemas[name], check_metadata=True) for name in TABLES):
+            return None
+        record = Record(
+            rels=head["rels"],
+            keys=head["keys"],
+            seeds=[(_restored(read), _restored(found)) for read, found in head["seeds"]],
+            merged=_restored(head["merged"]),
+            tokens=set(head["tokens"]),
+            headlines=Counter(head["headlines"]),
+            loose=set(head["loose"]),
+        )
+        if len(record.keys) != len(head["rels"]) or len(record.seeds) != len(record.keys):
+            return None
+        ids = texts.column("document_id").to_pylist()
+        return Snapshot(record, derived, dict(zip(ids, texts.column("text").to_pylist(), strict=True)))
+    except (OSError, ValueError, KeyError, TypeError, pa.ArrowException):
+        return None
