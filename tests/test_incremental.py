@@ -8,8 +8,10 @@ the quotable texts must be the same; and the edits that can be patched must have
 
 from __future__ import annotations
 
+import os
 import re
 import shutil
+import time
 from pathlib import Path
 from typing import Any
 
@@ -160,3 +162,36 @@ def test_a_damaged_or_foreign_snapshot_is_a_full_merge(tmp_path: Path, patches: 
         assert _state(root) == expected
         assert patches == []
         assert path.read_bytes() == data, "the full merge writes the snapshot again"
+
+
+@needs_corpus
+def test_only_seeds_whose_files_changed_are_read_and_a_changed_one_is_never_missed(
+    tmp_path: Path, patches: list[bool], monkeypatch: pytest.MonkeyPatch
+):
+    root = corpus_repo(tmp_path / "repo")
+    seeds = sorted((root / "seeds").iterdir())
+    for path in seeds:
+        os.utime(path, (1_600_000_000, 1_600_000_000))
+    # Files changed in the last two seconds are hashed every time (snapshot.RACY_NS): let them age.
+    time.sleep(snapshot.RACY_NS / 1e9 + 0.2)
+    _state(root)
+    hashed: list[str] = []
+    keys = incremental.seed_keys
+
+    def counted(root: Path, salt: str, rels: list[str]) -> list[str | None]:
+        hashed.extend(rels)
+        return keys(root, salt, rels)
+
+    monkeypatch.setattr(incremental, "seed_keys", counted)
+    _state(root)
+    assert hashed == [], "no seed changed: none is read"
+    # The same number of bytes, the old modification time put back: only the change time tells.
+    path = _seed(root, 0)
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace('title: "From', 'title: "FROM', 1), encoding="utf-8")
+    os.utime(path, (1_600_000_000, 1_600_000_000))
+    got = _state(root)
+    assert hashed == [path.relative_to(root).as_posix()] and patches == [True]
+    assert any("FROM chess" in text for text in got[2].values())
+    with configured(cache=False):
+        assert got == _state(root)

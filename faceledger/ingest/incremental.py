@@ -50,10 +50,15 @@ def derived(
             patched = _patched(root, found, store, now, columns, refusals, tabulate, track)
             if patched is not None:
                 assert folder is not None
-                snapshot.save(folder, key, patched[2])
+                if patched[2] is not None:
+                    snapshot.save(folder, key, patched[2])
                 return patched[0], patched[1]
+        # Before the seeds are read: a seed that changes after this is hashed again next time.
+        names = seed_names(root / "seeds")
+        stats = {rel: snapshot.file_stat(root, rel) for rel in (f"seeds/{n}" for n in names if is_seed(n))}
         record = snapshot.Record()
         out = build_documents(root, track, columns, record, (store, refusals))
+        record.stats = [stats.get(rel) for rel in record.rels]
     rows = {"documents": out.rows, "document_links": out.links, "document_sources": out.sources}
     tables = {name: tabulate(name, rows[name]) for name in snapshot.TABLES}
     out.rows, out.links, out.sources = [], [], []  # the tables hold them now
@@ -72,18 +77,29 @@ def _patched(
     refusals: list[Finding],
     tabulate: Tabulate,
     track: Track | None,
-) -> tuple[Documents, dict[str, Table], snapshot.Snapshot] | None:
+) -> tuple[Documents, dict[str, Table], snapshot.Snapshot | None] | None:
+    """The documents from `found` where that is certain to be right, and the snapshot to keep
+    (None when it is `found` as it was), or None for a full merge."""
     names = seed_names(root / "seeds")
     rels = [f"seeds/{name}" for name in names if is_seed(name)]
     record = found.record
     if rels != record.rels:
         return None
+    # A seed whose file is as it was when the last build read it keeps its key; the rest are hashed.
+    stats = [snapshot.file_stat(root, rel) for rel in rels]
+    todo = [
+        i
+        for i, (now_, then) in enumerate(zip(stats, record.stats, strict=True))
+        if now_ is None or now_ != then
+    ]
     chunks: Iterable[list[str | None]] = parallel.ordered_map(
-        partial(seed_keys, root, store.salt), rels, expected=len(rels)
+        partial(seed_keys, root, store.salt), [rels[i] for i in todo], expected=len(todo)
     )
     if track is not None:
-        chunks = track(chunks, -(-len(rels) // parallel.CHUNK))
-    keys = [key for chunk in chunks for key in chunk]
+        chunks = track(chunks, -(-len(todo) // parallel.CHUNK))
+    keys = list(record.keys)
+    for i, key in zip(todo, (key for chunk in chunks for key in chunk), strict=True):
+        keys[i] = key
     if None in keys:
         return None
     # Every seed's entry is still this build's: the cache must not forget the ones it did not read.
@@ -93,6 +109,8 @@ def _patched(
         return None
     if changed and not _edit(root, changed[0], keys, found, store, now, columns, tabulate):
         return None
+    kept = found if changed or stats != record.stats else None
+    record.stats = stats
     out = Documents(texts=found.texts)
     out.findings = hidden_files(root / "seeds", names=names) + refusals
     out.findings += [finding for read, _ in record.seeds for finding in read]
@@ -102,7 +120,7 @@ def _patched(
     tables = {
         name: dataclasses.replace(tabulate(name, []), data=found.tables[name]) for name in snapshot.TABLES
     }
-    return out, tables, found
+    return out, tables, kept
 
 
 def _edit(

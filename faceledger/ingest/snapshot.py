@@ -16,6 +16,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import time
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -25,6 +26,7 @@ from typing import Any
 import pyarrow as pa
 
 from ..core.findings import Finding
+from .seeds import SIDECAR_SUFFIX
 
 FILE = "documents.snapshot"
 TABLES = ("documents", "document_links", "document_sources")
@@ -37,11 +39,35 @@ class Record:
 
     rels: list[str] = field(default_factory=list)  # the seeds, in order
     keys: list[str | None] = field(default_factory=list)  # each seed's cache key
+    stats: list[list[int] | None] = field(default_factory=list)  # each seed's file_stat before it was read
     seeds: list[tuple[list[Finding], list[Finding]]] = field(default_factory=list)  # read, normalized
     merged: list[Finding] = field(default_factory=list)  # the merge's own findings
     tokens: set[str] = field(default_factory=set)  # every source's article keys
     headlines: Counter[str] = field(default_factory=Counter)  # the seeds' (title, published) pairs
     loose: set[str] = field(default_factory=set)  # those of related entries without an address
+
+
+# A file changed this recently may change again within one tick of the file system's clock
+# and keep its times (git's "racily clean" entries): it is hashed every time instead.
+RACY_NS = 2_000_000_000
+
+
+def file_stat(root: Path, rel: str) -> list[int] | None:
+    """What tells that a seed and its sidecar are the bytes they were, without reading them; None
+    when it cannot (the file cannot be examined, or changed too recently to tell)."""
+    started = time.time_ns()
+    path = os.path.join(root, rel)  # a string: a Path each costs more than the call, at 20k seeds
+    try:
+        seed = os.lstat(path)
+        try:
+            side = os.lstat(path + SIDECAR_SUFFIX)
+            extra = [side.st_ino, side.st_size, side.st_mtime_ns, side.st_ctime_ns]
+        except FileNotFoundError:
+            extra = [-1, -1, 0, 0]
+    except OSError:
+        return None
+    found = [seed.st_ino, seed.st_size, seed.st_mtime_ns, seed.st_ctime_ns, *extra]
+    return None if max(found[2], found[3], found[6], found[7]) >= started - RACY_NS else found
 
 
 def headline(pair: tuple[str, datetime] | None) -> str | None:
@@ -88,6 +114,7 @@ def save(folder: Path, snapshot_key: str, snapshot: Snapshot) -> None:
         "key": snapshot_key,
         "rels": record.rels,
         "keys": record.keys,
+        "stats": record.stats,
         "seeds": [[_findings(read), _findings(found)] for read, found in record.seeds],
         "merged": _findings(record.merged),
         "tokens": sorted(record.tokens),
@@ -131,13 +158,14 @@ def load(folder: Path, snapshot_key: str, schemas: dict[str, pa.Schema]) -> Snap
         record = Record(
             rels=head["rels"],
             keys=head["keys"],
+            stats=head["stats"],
             seeds=[(_restored(read), _restored(found)) for read, found in head["seeds"]],
             merged=_restored(head["merged"]),
             tokens=set(head["tokens"]),
             headlines=Counter(head["headlines"]),
             loose=set(head["loose"]),
         )
-        if len(record.keys) != len(head["rels"]) or len(record.seeds) != len(record.keys):
+        if not len(record.rels) == len(record.keys) == len(record.stats) == len(record.seeds):
             return None
         ids = texts.column("document_id").to_pylist()
         return Snapshot(record, derived, dict(zip(ids, texts.column("text").to_pylist(), strict=True)))
