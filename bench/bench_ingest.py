@@ -11,8 +11,9 @@ interleaved round by round, after a warm-up round:
 - full build: `faceledger build --no-cache` on every core;
 - one-core build (with --one-core): the same on one process;
 - full validate: `faceledger validate --no-cache` on every core;
-- incremental build and validate: one seed edited, then `faceledger build` or
-  `faceledger validate` with the seed cache the warm-up filled.
+- incremental build and validate: one seed's title edited, then `faceledger build` or
+  `faceledger validate` with the caches the warm-up filled (the seed and render caches, and
+  the documents snapshot the edit is patched into: ingest/incremental.py).
 
 Printed: median seconds, the ratio to the baseline (full build) or to the full
 build (incremental), and peak memory: of the largest process, and of the command
