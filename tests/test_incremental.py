@@ -35,15 +35,16 @@ def _state(root: Path) -> tuple[Any, ...]:
 
 @pytest.fixture
 def patches(monkeypatch: pytest.MonkeyPatch) -> list[bool]:
-    """Whether each edited seed was patched in (True) or sent the build to a full merge (False)."""
+    """Whether each edited or added seed was patched in (True) or sent the build to a full merge (False)."""
     done: list[bool] = []
-    edit = incremental._edit
+    for name in ("_edit", "_add"):
+        change = getattr(incremental, name)
 
-    def counted(*args: Any) -> bool:
-        done.append(edit(*args))
-        return done[-1]
+        def counted(*args: Any, change: Any = change) -> bool:
+            done.append(change(*args))
+            return done[-1]
 
-    monkeypatch.setattr(incremental, "_edit", counted)
+        monkeypatch.setattr(incremental, name, counted)
     return done
 
 
@@ -76,6 +77,9 @@ def _listing(root: Path) -> int:
     return next(i for i, p in enumerate(seeds) if "\nrelated:\n" in p.read_text(encoding="utf-8"))
 
 
+PLAIN = "Exampletown police buy a face-recognition system\n\nThe council approved the purchase on Monday.\n"
+SIDECAR = "publisher:\n  value: Exampletown Herald\n  source: the paper's masthead\n"
+
 # Each edit, and whether a patch is certain to be right for it.
 EDITS = [
     ("a new title", lambda root: _set(root, 0, "title", '"A corrected title"'), [True]),
@@ -96,9 +100,17 @@ EDITS = [
     (
         "a seed added",
         lambda root: shutil.copyfile(_seed(root, 7), root / "seeds" / "zz-copy.md"),
-        [],
+        [False],  # a copy of another seed, with a related list: it merges
     ),
     ("a seed removed", lambda root: (root / "seeds" / "zz-copy.md").unlink(), []),
+    ("a plain-text seed added", lambda root: (root / "seeds" / "500_new.txt").write_text(PLAIN), [True]),
+    (
+        "its sidecar added",
+        lambda root: (root / "seeds" / "500_new.txt.meta.yaml").write_text(SIDECAR),
+        [True],
+    ),
+    ("a copy of it added", lambda root: (root / "seeds" / "501_copy.txt").write_text(PLAIN), [False]),
+    ("the copy removed", lambda root: (root / "seeds" / "501_copy.txt").unlink(), []),
     ("a title again", lambda root: _set(root, 0, "title", '"Retitled"'), [True]),
 ]
 

@@ -83,8 +83,15 @@ def _patched(
     names = seed_names(root / "seeds")
     rels = [f"seeds/{name}" for name in names if is_seed(name)]
     record = found.record
-    if rels != record.rels:
+    added = _added(rels, record.rels)
+    if rels != record.rels and added is None:
         return None
+    if added is not None:
+        # Judged as an edit of a seed that had no key: changed, and made a document of its own.
+        record.rels.insert(added, rels[added])
+        record.keys.insert(added, None)
+        record.stats.insert(added, None)
+        record.seeds.insert(added, ([], []))
     # A seed whose file is as it was when the last build read it keeps its key; the rest are hashed.
     stats = [snapshot.file_stat(root, rel) for rel in rels]
     todo = [
@@ -107,7 +114,8 @@ def _patched(
     changed = [i for i, (new, old) in enumerate(zip(keys, record.keys, strict=True)) if new != old]
     if len(changed) > 1:
         return None
-    if changed and not _edit(root, changed[0], keys, found, store, now, columns, tabulate):
+    change = _add if added is not None else _edit
+    if changed and not change(root, changed[0], keys, found, store, now, columns, tabulate):
         return None
     kept = found if changed or stats != record.stats else None
     record.stats = stats
@@ -186,6 +194,57 @@ def _edit(
     return True
 
 
+def _add(
+    root: Path,
+    index: int,
+    keys: list[str | None],
+    found: snapshot.Snapshot,
+    store: cache.SeedCache,
+    now: datetime | None,
+    columns: Sequence[str],
+    tabulate: Tabulate,
+) -> bool:
+    """Insert the one added seed at `index` into `found`, where it is certain to be a document
+    alone (no related list, no article key or headline another source holds); whether it was."""
+    record, rel = found.record, found.record.rels[index]
+    (new,) = seed_results_of(root, [rel], store, now)
+    if new.source is None or new.related or not new.clean:
+        return False
+    tokens = set(new.source.tokens)
+    name = snapshot.headline(new.source.headline)
+    if tokens & record.tokens or (name is not None and (record.headlines[name] or name in record.loose)):
+        return False
+    alone = Documents()
+    merge([new.source], {rel: []}, alone)
+    finish(alone, columns)
+    document_id = alone.rows[0]["document_id"]
+    documents, sources = found.tables["documents"], found.tables["document_sources"]
+    if alone.findings or pc.any(pc.equal(documents["document_id"], document_id)).as_py():
+        return False
+    # Both tables are in document_id order, and the document is new: its rows go before the later ids.
+    row = pc.sum(pc.less(documents["document_id"], document_id)).as_py() or 0
+    at = pc.sum(pc.less(sources["document_id"], document_id)).as_py() or 0
+    found.tables["documents"] = _splice(documents, row, tabulate("documents", alone.rows).data, 0)
+    found.tables["document_sources"] = _splice(
+        sources, at, tabulate("document_sources", alone.sources).data, 0
+    )
+    found.texts[document_id] = alone.texts[document_id]
+    record.keys[index] = keys[index]
+    record.seeds[index] = (new.read, new.findings)
+    record.tokens |= tokens
+    if name is not None:
+        record.headlines[name] += 1
+    return True
+
+
+def _added(rels: list[str], before: list[str]) -> int | None:
+    """Where `rels` has one seed more than `before` and is otherwise the same, or None."""
+    if len(rels) != len(before) + 1:
+        return None
+    at = next((i for i, (a, b) in enumerate(zip(rels, before, strict=False)) if a != b), len(before))
+    return at if rels[at + 1 :] == before[at:] and rels[:at] == before[:at] else None
+
+
 def _signature(source: Source) -> tuple[Any, ...]:
     """Everything of a related entry that the merge reads."""
     return (
@@ -202,6 +261,6 @@ def _signature(source: Source) -> tuple[Any, ...]:
     )
 
 
-def _splice(table: pa.Table, index: int, row: pa.Table) -> pa.Table:
-    """`table` with its row at `index` replaced by `row`, in one chunk as a table made from rows is."""
-    return pa.concat_tables([table.slice(0, index), row, table.slice(index + 1)]).combine_chunks()
+def _splice(table: pa.Table, index: int, row: pa.Table, replaced: int = 1) -> pa.Table:
+    """`table` with `row` at `index` in place of `replaced` rows, in one chunk as a table made from rows is."""
+    return pa.concat_tables([table.slice(0, index), row, table.slice(index + replaced)]).combine_chunks()
