@@ -35,9 +35,9 @@ def _state(root: Path) -> tuple[Any, ...]:
 
 @pytest.fixture
 def patches(monkeypatch: pytest.MonkeyPatch) -> list[bool]:
-    """Whether each edited or added seed was patched in (True) or sent the build to a full merge (False)."""
+    """Whether each edited, added or removed seed was patched (True) or sent the build to a full merge (False)."""
     done: list[bool] = []
-    for name in ("_edit", "_add"):
+    for name in ("_edit", "_add", "_remove"):
         change = getattr(incremental, name)
 
         def counted(*args: Any, change: Any = change) -> bool:
@@ -102,7 +102,7 @@ EDITS = [
         lambda root: shutil.copyfile(_seed(root, 7), root / "seeds" / "zz-copy.md"),
         [False],  # a copy of another seed, with a related list: it merges
     ),
-    ("a seed removed", lambda root: (root / "seeds" / "zz-copy.md").unlink(), []),
+    ("a seed removed", lambda root: (root / "seeds" / "zz-copy.md").unlink(), [False]),
     ("a plain-text seed added", lambda root: (root / "seeds" / "500_new.txt").write_text(PLAIN), [True]),
     (
         "its sidecar added",
@@ -110,7 +110,12 @@ EDITS = [
         [True],
     ),
     ("a copy of it added", lambda root: (root / "seeds" / "501_copy.txt").write_text(PLAIN), [False]),
-    ("the copy removed", lambda root: (root / "seeds" / "501_copy.txt").unlink(), []),
+    ("the copy removed", lambda root: (root / "seeds" / "501_copy.txt").unlink(), [False]),
+    (
+        "the plain-text seed removed",
+        lambda root: [(root / "seeds" / name).unlink() for name in ("500_new.txt", "500_new.txt.meta.yaml")],
+        [True],
+    ),
     ("a title again", lambda root: _set(root, 0, "title", '"Retitled"'), [True]),
 ]
 

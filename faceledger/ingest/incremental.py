@@ -84,7 +84,11 @@ def _patched(
     rels = [f"seeds/{name}" for name in names if is_seed(name)]
     record = found.record
     added = _added(rels, record.rels)
-    if rels != record.rels and added is None:
+    removed = _added(record.rels, rels)
+    if removed is not None:
+        if not _remove(root, removed, found, store):
+            return None
+    elif rels != record.rels and added is None:
         return None
     if added is not None:
         # Judged as an edit of a seed that had no key: changed, and made a document of its own.
@@ -117,7 +121,7 @@ def _patched(
     change = _add if added is not None else _edit
     if changed and not change(root, changed[0], keys, found, store, now, columns, tabulate):
         return None
-    kept = found if changed or stats != record.stats else None
+    kept = found if changed or removed is not None or stats != record.stats else None
     record.stats = stats
     out = Documents(texts=found.texts)
     out.findings = hidden_files(root / "seeds", names=names) + refusals
@@ -234,6 +238,42 @@ def _add(
     record.tokens |= tokens
     if name is not None:
         record.headlines[name] += 1
+    return True
+
+
+def _remove(root: Path, index: int, found: snapshot.Snapshot, store: cache.SeedCache) -> bool:
+    """Take the one removed seed at `index` out of `found`, where it was a document alone with no
+    related list, in no merge finding, and its headline no other seed's; whether it was."""
+    record, rel, old_key = found.record, found.record.rels[index], found.record.keys[index]
+    stored = cache.lookup(store.place, old_key) if store.place is not None and old_key is not None else None
+    if stored is None or any(finding.path == rel for finding in record.merged):
+        return False
+    try:
+        old = seed_results.loads(stored, root)
+    except (ValueError, KeyError, TypeError):
+        return False
+    if old.source is None or old.related:
+        return False
+    name = snapshot.headline(old.source.headline)
+    if name is not None and record.headlines[name] != 1:
+        return False
+    sources = found.tables["document_sources"]
+    mine = pc.indices_nonzero(pc.equal(sources["seed_path"], rel)).to_pylist()
+    if len(mine) != 1:
+        return False
+    document_id = sources["document_id"][mine[0]].as_py()
+    if pc.sum(pc.equal(sources["document_id"], document_id)).as_py() != 1:
+        return False
+    documents = found.tables["documents"]
+    (row,) = pc.indices_nonzero(pc.equal(documents["document_id"], document_id)).to_pylist()
+    found.tables["documents"] = _splice(documents, row, documents.slice(0, 0))
+    found.tables["document_sources"] = _splice(sources, mine[0], sources.slice(0, 0))
+    del found.texts[document_id]
+    record.tokens -= set(old.source.tokens)
+    if name is not None:
+        del record.headlines[name]
+    for column in (record.rels, record.keys, record.stats, record.seeds):
+        del column[index]
     return True
 
 
