@@ -1,14 +1,16 @@
-"""The derived tables after a one-seed edit: the last build's, patched, instead of every seed merged again.
+"""The derived tables after a small change: the last build's, patched, instead of every seed merged again.
 
 A patch is made only when it is certain to be what a merge of every seed gives
-(docs/identity.md says how sources become documents). The edited seed must have
+(docs/identity.md says how sources become documents). An edited seed must have
 been a document on its own, made of no other source and named in none of the
 merge's findings, and stay one: its related list the same, no new article key or
 headline that another source holds, and its old headline no other seed's. Then only
 its document's row, its own `document_sources` row, its quotable text and its own
-findings change. Any other change (a seed added, removed, or edited so that it could
-join or leave another document) merges every seed again, as does a snapshot made by
-other code, schemas or reference time, or one that cannot be read.
+findings change. One seed added or removed is patched the same way when it lists no
+related articles and is (or was) a document alone. Any other change (two seeds
+edited, a seed that could join or leave another document) merges every seed again,
+as does a snapshot made by other code, schemas or reference time, or one that cannot
+be read.
 """
 
 from __future__ import annotations
