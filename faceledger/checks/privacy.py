@@ -203,10 +203,14 @@ def _listed_rows(texts: pa.Array, listed: set[bytes]) -> pa.Array | None:
 def _listed(strings: pa.Array, listed: set[bytes]) -> list[int]:
     """The positions of the strings whose SHA-256 is listed."""
     runs = strings.cast(pa.binary()).to_pylist()
-    # Most chunks hold no listed run: asked without a Python frame per run.
-    if listed.isdisjoint(map(_DIGEST_OF, map(hashlib.sha256, runs))):
+    # Hashed once, without a Python frame per run; a chunk with a listed run is not hashed again.
+    digests = list(map(_DIGEST_OF, map(hashlib.sha256, runs)))
+    found = listed.intersection(digests)
+    if not found:
         return []
-    return [i for i, run in enumerate(runs) if hashlib.sha256(run).digest() in listed]
+    hits = pc.is_in(pa.array(digests, pa.binary()), value_set=pa.array(list(found), pa.binary()))
+    positions: list[int] = pc.indices_nonzero(hits).to_pylist()
+    return positions
 
 
 _DIGEST_OF = methodcaller("digest")

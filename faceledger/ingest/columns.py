@@ -75,9 +75,18 @@ def read_strings(content: str, header: list[str]) -> Lines | None:
     raw = _lines(data)
     if raw is None or len(raw) != table.num_rows:
         return None
-    rendered = pc.binary_join_element_wise(*(_render(table.column(n)) for n in header), ",")
-    differ = pc.invert(pc.equal(raw, rendered))
-    odd = pc.indices_nonzero(differ).to_pylist()
+    # A line without a double quote is split at its commas alike by pyarrow and csv.reader, and
+    # its cells (no comma, quote or line break in them) render as the line itself: only the
+    # lines with a quote are rendered and compared, which is most of the cost on quoted text.
+    # A blank line is compared too: pyarrow reads it as a row of empty cells, csv.reader as none.
+    doubted = pc.or_(pc.match_substring(raw, '"'), pc.equal(pc.binary_length(raw), 0))
+    quoted = pc.indices_nonzero(doubted)
+    odd: list[int] = []
+    if len(quoted):
+        chosen = table.take(quoted)
+        rendered = pc.binary_join_element_wise(*(_render(chosen.column(n)) for n in header), ",")
+        differ = pc.invert(pc.equal(pc.take(raw, quoted), rendered))
+        odd = pc.take(quoted, pc.indices_nonzero(differ)).to_pylist()
     for index in odd:
         try:
             cells = next(csv.reader([raw[index].as_py()], strict=True))

@@ -18,6 +18,7 @@ import csv
 import dataclasses
 import io
 from collections.abc import Callable
+from functools import lru_cache
 from operator import itemgetter
 from pathlib import Path
 from typing import Any
@@ -67,8 +68,14 @@ def _advice(field: Field, key: str, item: Any, problem: str) -> str:
         said = f": {form}" if form else ""
         return f"{item!r} does not fit {field.name}; write it like {example}{said} (pattern {field.constraints['pattern']})"
     if key == "enum":
-        return problem + did_you_mean(str(item), map(str, field.constraints["enum"]))
+        return problem + _nearest_allowed(str(item), tuple(map(str, field.constraints["enum"])))
     return problem
+
+
+# A wrong value is often the same wrong value on many rows: its nearest allowed value is found once.
+@lru_cache(maxsize=1024)
+def _nearest_allowed(value: str, allowed: tuple[str, ...]) -> str:
+    return did_you_mean(value, allowed)
 
 
 def read_csv(
