@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
 from datetime import datetime
 from functools import partial
 from pathlib import Path
@@ -31,6 +32,7 @@ from ..core.timestamps import reference_time
 from . import cache, parallel, seed_results, snapshot
 from .documents import build_documents, finish, seed_keys, seed_results_of
 from .merge import Documents, Source, merge
+from .seed_results import SeedResult
 from .seeds import hidden_files, is_seed, seed_names
 from .sidecars import check_orphan_sidecars
 
@@ -85,10 +87,11 @@ def _patched(
     names = seed_names(root / "seeds")
     rels = [f"seeds/{name}" for name in names if is_seed(name)]
     record = found.record
+    build = _Build(root, found, store, now, columns, tabulate)
     added = _added(rels, record.rels)
     removed = _added(record.rels, rels)
     if removed is not None:
-        if not _remove(root, removed, found, store):
+        if not _remove(build, removed):
             return None
     elif rels != record.rels and added is None:
         return None
@@ -121,7 +124,7 @@ def _patched(
     if len(changed) > 1:
         return None
     change = _add if added is not None else _edit
-    if changed and not change(root, changed[0], keys, found, store, now, columns, tabulate):
+    if changed and not change(build, changed[0], keys):
         return None
     kept = found if changed or removed is not None or stats != record.stats else None
     record.stats = stats
@@ -137,27 +140,47 @@ def _patched(
     return out, tables, kept
 
 
-def _edit(
-    root: Path,
-    index: int,
-    keys: list[str | None],
-    found: snapshot.Snapshot,
-    store: cache.SeedCache,
-    now: datetime | None,
-    columns: Sequence[str],
-    tabulate: Tabulate,
-) -> bool:
-    """Patch `found` for the one edited seed at `index`, where that is certain to be right; whether it was."""
+@dataclass
+class _Build:
+    """What a patch of the last build's snapshot needs of this build."""
+
+    root: Path
+    found: snapshot.Snapshot
+    store: cache.SeedCache
+    now: datetime | None
+    columns: Sequence[str]
+    tabulate: Tabulate
+
+    def before(self, index: int) -> SeedResult | None:
+        """The seed's result as the last build had it, from the seed cache, or None if it is gone."""
+        key = self.found.record.keys[index]
+        place = self.store.place
+        stored = cache.lookup(place, key) if place is not None and key is not None else None
+        try:
+            return None if stored is None else seed_results.loads(stored, self.root)
+        except (ValueError, KeyError, TypeError):
+            return None
+
+    def now_result(self, index: int) -> SeedResult:
+        (result,) = seed_results_of(self.root, [self.found.record.rels[index]], self.store, self.now)
+        return result
+
+    def alone(self, source: Source) -> Documents:
+        """The document `source` makes on its own, as a merge of every seed makes it."""
+        out = Documents()
+        merge([source], {source.seed_path: []}, out)
+        finish(out, self.columns)
+        return out
+
+
+def _edit(build: _Build, index: int, keys: list[str | None]) -> bool:
+    """Patch the snapshot for the one edited seed at `index`, where that is certain to be right; whether it was."""
+    found, tabulate = build.found, build.tabulate
     record, rel = found.record, found.record.rels[index]
-    old_key = record.keys[index]
-    stored = cache.lookup(store.place, old_key) if store.place is not None and old_key is not None else None
-    if stored is None:
+    old = build.before(index)
+    if old is None:
         return False
-    try:
-        old = seed_results.loads(stored, root)
-    except (ValueError, KeyError, TypeError):
-        return False
-    (new,) = seed_results_of(root, [rel], store, now)
+    new = build.now_result(index)
     if old.source is None or new.source is None or not (old.clean and new.clean):
         return False
     if any(finding.path == rel for finding in record.merged):
@@ -180,9 +203,7 @@ def _edit(
     document_id = sources["document_id"][at].as_py()
     if pc.sum(pc.equal(sources["document_id"], document_id)).as_py() != 1:
         return False  # other sources made the document with it
-    alone = Documents()
-    merge([new.source], {rel: []}, alone)
-    finish(alone, columns)
+    alone = build.alone(new.source)
     if alone.findings or alone.rows[0]["document_id"] != document_id:
         return False
     documents = found.tables["documents"]
@@ -200,29 +221,18 @@ def _edit(
     return True
 
 
-def _add(
-    root: Path,
-    index: int,
-    keys: list[str | None],
-    found: snapshot.Snapshot,
-    store: cache.SeedCache,
-    now: datetime | None,
-    columns: Sequence[str],
-    tabulate: Tabulate,
-) -> bool:
-    """Insert the one added seed at `index` into `found`, where it is certain to be a document
+def _add(build: _Build, index: int, keys: list[str | None]) -> bool:
+    """Insert the one added seed at `index` into the snapshot, where it is certain to be a document
     alone (no related list, no article key or headline another source holds); whether it was."""
-    record, rel = found.record, found.record.rels[index]
-    (new,) = seed_results_of(root, [rel], store, now)
+    found, tabulate, record = build.found, build.tabulate, build.found.record
+    new = build.now_result(index)
     if new.source is None or new.related or not new.clean:
         return False
     tokens = set(new.source.tokens)
     name = snapshot.headline(new.source.headline)
     if tokens & record.tokens or (name is not None and (record.headlines[name] or name in record.loose)):
         return False
-    alone = Documents()
-    merge([new.source], {rel: []}, alone)
-    finish(alone, columns)
+    alone = build.alone(new.source)
     document_id = alone.rows[0]["document_id"]
     documents, sources = found.tables["documents"], found.tables["document_sources"]
     if alone.findings or pc.any(pc.equal(documents["document_id"], document_id)).as_py():
@@ -243,16 +253,12 @@ def _add(
     return True
 
 
-def _remove(root: Path, index: int, found: snapshot.Snapshot, store: cache.SeedCache) -> bool:
-    """Take the one removed seed at `index` out of `found`, where it was a document alone with no
-    related list, in no merge finding, and its headline no other seed's; whether it was."""
-    record, rel, old_key = found.record, found.record.rels[index], found.record.keys[index]
-    stored = cache.lookup(store.place, old_key) if store.place is not None and old_key is not None else None
-    if stored is None or any(finding.path == rel for finding in record.merged):
-        return False
-    try:
-        old = seed_results.loads(stored, root)
-    except (ValueError, KeyError, TypeError):
+def _remove(build: _Build, index: int) -> bool:
+    """Take the one removed seed at `index` out of the snapshot, where it was a document alone with
+    no related list, in no merge finding, and its headline no other seed's; whether it was."""
+    found, record, rel = build.found, build.found.record, build.found.record.rels[index]
+    old = build.before(index)
+    if old is None or any(finding.path == rel for finding in record.merged):
         return False
     if old.source is None or old.related:
         return False
