@@ -85,6 +85,9 @@ def build_documents(
     out.findings += hidden_files(root / "seeds", names=names)
     rels = [f"seeds/{name}" for name in names if is_seed(name)]
     now = reference_time(root)
+    if record is not None:
+        # Before the seeds are read: a seed that changes after this is hashed again next time.
+        record.stats = [snapshot.file_stat(root, rel) for rel in rels]
     with nullcontext(opened) if opened is not None else cache.opened(root) as (store, refusals):
         out.findings += refusals
         keys: dict[str, str | None] = {}

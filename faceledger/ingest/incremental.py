@@ -57,12 +57,8 @@ def derived(
                 if patched[2] is not None:
                     snapshot.save(folder, key, patched[2])
                 return patched[0], patched[1]
-        # Before the seeds are read: a seed that changes after this is hashed again next time.
-        names = seed_names(root / "seeds")
-        stats = {rel: snapshot.file_stat(root, rel) for rel in (f"seeds/{n}" for n in names if is_seed(n))}
         record = snapshot.Record()
         out = build_documents(root, track, columns, record, (store, refusals))
-        record.stats = [stats.get(rel) for rel in record.rels]
     rows = {"documents": out.rows, "document_links": out.links, "document_sources": out.sources}
     tables = {name: tabulate(name, rows[name]) for name in snapshot.TABLES}
     out.rows, out.links, out.sources = [], [], []  # the tables hold them now

@@ -150,7 +150,8 @@ def handed_on(result: SeedResult, root: Path) -> SeedResult:
     return result
 
 
-def _finding(finding: Finding) -> list[Any]:
+def stored_finding(finding: Finding) -> list[Any]:
+    """A finding as its fields in order, as caches keep it (Finding.restored reads it back)."""
     return [finding.path, finding.line, finding.code, finding.message, finding.field, finding.severity]
 
 
@@ -158,8 +159,8 @@ def dumps(result: SeedResult) -> bytes:
     contents: list[bytes] = []
     data = {
         "rel": result.rel,
-        "read": [_finding(f) for f in result.read],
-        "findings": [_finding(f) for f in result.findings],
+        "read": [stored_finding(f) for f in result.read],
+        "findings": [stored_finding(f) for f in result.findings],
         "source": None if result.source is None else _source(result.source),
         "related": [_source(s, contents) for s in result.related],
     }

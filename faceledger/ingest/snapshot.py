@@ -26,6 +26,7 @@ from typing import Any
 import pyarrow as pa
 
 from ..core.findings import Finding
+from .seed_results import stored_finding
 from .seeds import SIDECAR_SUFFIX
 
 FILE = "documents.snapshot"
@@ -88,7 +89,7 @@ def key(salt: str, now: datetime | None, columns: list[str]) -> str:
 
 
 def _findings(found: list[Finding]) -> list[list[Any]]:
-    return [[f.path, f.line, f.code, f.message, f.field, f.severity] for f in found]
+    return [stored_finding(f) for f in found]
 
 
 def _restored(stored: list[list[Any]]) -> list[Finding]:
@@ -122,7 +123,9 @@ def save(folder: Path, snapshot_key: str, snapshot: Snapshot) -> None:
         "loose": sorted(record.loose),
         "sizes": [len(part) for part in parts],
     }
-    staging = folder / f".{FILE}.{os.getpid()}"
+    # One staging name: a killed build's leftover is overwritten by the next, never piled up
+    # (two builds of one repository at once are not supported, README says).
+    staging = folder / f".{FILE}.tmp"
     try:
         with staging.open("wb") as out:
             out.write(json.dumps(head, ensure_ascii=False).encode("utf-8") + b"\n")

@@ -158,6 +158,18 @@ def table_digest(table: pa.Table) -> str:
     return hashlib.sha256(sink.getvalue()).hexdigest()
 
 
+def table_rendered(
+    cache: RenderCache | None, kind: str, values: Any, table: pa.Table, encode: Callable[[pa.Table], bytes]
+) -> bytes:
+    """`encode(table)`, from `cache` when the same rows (and `values`) were encoded before.
+
+    With no cache the table is not digested: that is most of a lookup's cost.
+    """
+    if cache is None or cache.connection is None:
+        return encode(table)
+    return cache.rendered(kind, (values, table_digest(table)), partial(encode, table))
+
+
 def chunks(
     cache: RenderCache | None, kind: str, values: Any, table: pa.Table, encode: Callable[[pa.Table], bytes]
 ) -> Iterator[bytes]:
@@ -167,8 +179,4 @@ def chunks(
     encoding of a chunk must not depend on the rows around it.
     """
     for start in range(0, table.num_rows, CHUNK_ROWS):
-        part = table.slice(start, CHUNK_ROWS)
-        if cache is None or cache.connection is None:
-            yield encode(part)
-        else:
-            yield cache.rendered(kind, (values, table_digest(part)), partial(encode, part))
+        yield table_rendered(cache, kind, values, table.slice(start, CHUNK_ROWS), encode)

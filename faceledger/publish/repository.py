@@ -12,7 +12,6 @@ still writes each resource as one file: only the repository's layout is split.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -24,7 +23,7 @@ from ..core.package import DERIVED, Package
 from ..core.safe_read import inside, unsafe
 from ..ingest.descriptor import CHECKSUMS
 from . import citation, codes_doc, dictionary
-from .cache import RenderCache, table_digest
+from .cache import RenderCache, table_rendered
 from .exporters import csv as csv_exporter
 
 if TYPE_CHECKING:
@@ -46,7 +45,8 @@ def repository_files(package: Package, cache: RenderCache | None = None) -> dict
         key = package.view(name).primary_key[0]
         schema = package.schemas[name]
         for part, rows in split(package.tables[name].data, key).items():
-            files[part_path(name, part)] = _part(rows, schema, cache)
+            render = partial(csv_exporter.render, schema=schema)
+            files[part_path(name, part)] = table_rendered(cache, "repository part", schema, rows, render)
         listed[name] = sorted(rel for rel in files if rel.startswith(part_folder(name) + "/"))
     descriptor = dict(package.descriptor)
     descriptor["resources"] = [
@@ -58,13 +58,6 @@ def repository_files(package: Package, cache: RenderCache | None = None) -> dict
     files.update(codes_doc.pages(package.root))
     files.update(citation.files(descriptor, package.root))
     return files
-
-
-def _part(rows: pa.Table, schema: Mapping[str, Any], cache: RenderCache | None) -> bytes:
-    render = partial(csv_exporter.render, rows, schema)
-    if cache is None or cache.connection is None:
-        return render()
-    return cache.rendered("repository part", (schema, table_digest(rows)), render)
 
 
 def _parts(resource: dict[str, Any], listed: dict[str, list[str]]) -> dict[str, Any]:
