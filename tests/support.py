@@ -11,8 +11,11 @@ import json
 import os
 import shutil
 import subprocess
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
+import pytest
 from typer.testing import CliRunner, Result
 
 from faceledger.cli import app
@@ -24,6 +27,27 @@ REPO = Path(__file__).resolve().parent.parent
 # from a skip into a failure, which is how .ci/run runs.
 CORPUS = Path(os.environ.get("FACELEDGER_CORPUS", REPO.parent / "shared" / "corpus" / "everyday-ai"))
 CORPUS_REQUIRED = os.environ.get("FACELEDGER_REQUIRE_CORPUS") == "1"
+
+
+def spy(
+    monkeypatch: pytest.MonkeyPatch,
+    owner: object,
+    name: str,
+    note: Callable[..., Any],
+    into: list[Any] | None = None,
+) -> list[Any]:
+    """Replace `owner.name` with a wrapper that runs it and appends `note(result, *args, **kwargs)`
+    to `into` (a new list by default), which it returns: what a test counts, where the work is done."""
+    seen: list[Any] = [] if into is None else into
+    real = getattr(owner, name)
+
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        result = real(*args, **kwargs)
+        seen.append(note(result, *args, **kwargs))
+        return result
+
+    monkeypatch.setattr(owner, name, wrapper)
+    return seen
 
 
 def copy_repo(target: Path) -> Path:

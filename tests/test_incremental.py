@@ -22,6 +22,7 @@ from faceledger.core.findings import BuildFailed
 from faceledger.ingest import cache, incremental, parallel, snapshot
 from faceledger.ingest.settings import configured
 
+from .support import spy
 from .test_site_cache import corpus_repo, needs_corpus, release_bytes
 
 
@@ -38,13 +39,7 @@ def patches(monkeypatch: pytest.MonkeyPatch) -> list[bool]:
     """Whether each edited, added or removed seed was patched (True) or sent the build to a full merge (False)."""
     done: list[bool] = []
     for name in ("_edit", "_add", "_remove"):
-        change = getattr(incremental, name)
-
-        def counted(*args: Any, change: Any = change) -> bool:
-            done.append(change(*args))
-            return done[-1]
-
-        monkeypatch.setattr(incremental, name, counted)
+        spy(monkeypatch, incremental, name, lambda patched, *args: patched, done)
     return done
 
 

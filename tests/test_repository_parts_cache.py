@@ -9,23 +9,16 @@ import pytest
 from faceledger.build import build, plan
 from faceledger.publish import cache
 from faceledger.publish.exporters import csv as csv_exporter
-from faceledger.website import env
+from faceledger.website import pages as website_pages
 
+from .support import spy
 from .test_site_cache import corpus_repo, edit_a_title, needs_corpus
 
 
 @pytest.fixture
 def parts(monkeypatch: pytest.MonkeyPatch) -> list[int]:
     """The number of rows of each part rendered during the test."""
-    done: list[int] = []
-    render = csv_exporter.render
-
-    def counted(table, schema, safe=False):  # type: ignore[no-untyped-def]
-        done.append(table.num_rows)
-        return render(table, schema, safe)
-
-    monkeypatch.setattr(csv_exporter, "render", counted)
-    return done
+    return spy(monkeypatch, csv_exporter, "render", lambda _, table, *args, **kwargs: table.num_rows)
 
 
 @needs_corpus
@@ -59,14 +52,7 @@ def test_validating_does_not_make_the_next_build_render_its_release_again(
     # entries unused (validate renders only the parts) would lose them.
     monkeypatch.setattr(cache, "KEPT_BEYOND", 0)
     monkeypatch.setattr(cache, "KEPT_ANYWAY", 0)
-    pages: list[str] = []
-    page = env.render
-
-    def counted_page(template: str, **values: object) -> bytes:
-        pages.append(template)
-        return page(template, **values)
-
-    monkeypatch.setattr("faceledger.website.pages.render", counted_page)
+    pages = spy(monkeypatch, website_pages, "render", lambda _, template, **values: template)
     root = corpus_repo(tmp_path / "repo")
     build(root, dist=tmp_path / "dist")
     assert pages and parts

@@ -13,9 +13,9 @@ import pytest
 from faceledger.build import build
 from faceledger.ingest.settings import CACHE_FOLDER
 from faceledger.publish import cache
-from faceledger.website import charts, env
+from faceledger.website import charts, pages
 
-from .support import CORPUS, CORPUS_REQUIRED, GIT_ENV, copy_repo
+from .support import CORPUS, CORPUS_REQUIRED, GIT_ENV, copy_repo, spy
 
 needs_corpus = pytest.mark.skipif(
     not CORPUS.is_dir() and not CORPUS_REQUIRED, reason=f"the news-feed corpus is not at {CORPUS}"
@@ -47,20 +47,8 @@ def release_bytes(release: Path) -> dict[str, bytes]:
 @pytest.fixture
 def renders(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     """The templates and charts rendered during the test, counted where the work is done."""
-    done: list[str] = []
-    page, svg = env.render, charts._svg
-
-    def counted_page(template: str, **values: object) -> bytes:
-        done.append(template)
-        return page(template, **values)
-
-    def counted_svg(chart: object, title: str, description: str) -> bytes:
-        done.append(f"chart {title}")
-        return svg(chart, title, description)
-
-    monkeypatch.setattr("faceledger.website.pages.render", counted_page)
-    monkeypatch.setattr(charts, "_svg", counted_svg)
-    return done
+    done = spy(monkeypatch, pages, "render", lambda _, template, **values: template)
+    return spy(monkeypatch, charts, "_svg", lambda _, chart, title, description: f"chart {title}", done)
 
 
 @needs_corpus
