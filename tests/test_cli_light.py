@@ -57,3 +57,25 @@ def test_every_build_tool_is_installed_here():
 def test_a_usage_error_in_a_data_command_is_exit_2(capsys: pytest.CaptureFixture[str]):
     assert entry.main(["info", "--format", "yaml"]) == 2
     assert "invalid choice" in capsys.readouterr().err
+
+
+def test_a_command_keeps_pyarrow_from_importing_pandas_and_pandas_still_works_after(tmp_path: Path):
+    import subprocess
+    import sys
+
+    # A process of its own: the test session has imported pandas long ago.
+    script = (
+        "import sys, pyarrow as pa\n"
+        "from faceledger.cli import main\n"
+        "try:\n"
+        "    main(['validate', '--help'])\n"
+        "except SystemExit:\n"
+        "    pass\n"
+        "pa.table({'a': ['x', 'y']})\n"
+        "print('pandas' in sys.modules)\n"
+        "print(pa.table({'a': [1, 2]}).to_pandas().shape)\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, cwd=tmp_path, check=True
+    )
+    assert done.stdout.splitlines()[-2:] == ["False", "(2, 1)"]
