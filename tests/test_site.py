@@ -12,7 +12,7 @@ from faceledger.build import build
 from faceledger.publish.checksums import SUMS
 from faceledger.publish.release_folder import FOLDERS
 from faceledger.verify import verify
-from faceledger.website.data import read_release
+from faceledger.website.data import NEWEST, read_release
 from faceledger.website.pages import PAGE_SIZE
 from faceledger.website.render import render
 from faceledger.website.render import site_files as site_files_of
@@ -216,3 +216,23 @@ def test_at_100k_documents_the_documents_list_is_paginated_and_every_page_stays_
     assert 'href="documents-200.html"' in first and "Documents, page 1 of 200" in first
     # Only the documents something quotes have a page of their own.
     assert len([rel for rel in files if rel.startswith("documents/")]) == 3
+
+
+def test_the_site_reads_20_changes_and_whole_document_rows_only_of_cited_documents(built: Path):
+    # At 20k documents a first release's changes.csv is 14 MB and its documents 90 MB of rows:
+    # the site shows 20 changes, and of most documents a title, publisher, date and address.
+    lines = (built / "changes.csv").read_text(encoding="utf-8").splitlines()
+    assert len(lines) > NEWEST + 1
+    release = read_release(built)
+    assert [list(row.values()) for row in release.changes] == [
+        line.split(",") for line in lines[1 : NEWEST + 1]
+    ]
+    files = site_files_of(release)
+    home = files["index.html"].decode("utf-8")
+    key = lambda line: line.split(",")[2]  # noqa: E731
+    assert key(lines[NEWEST]) in home and key(lines[NEWEST + 1]) not in home
+    read = [columns for name, columns in release.tables.read if name == "documents"]
+    assert read and None not in read
+    cited = {str(row["document_id"]) for row in release.rows("evidence")}
+    pages = {rel for rel in files if rel.startswith("documents/")}
+    assert len(pages) == len(cited) > 0

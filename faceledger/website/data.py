@@ -8,20 +8,24 @@ reaches the site without an edit here.
 from __future__ import annotations
 
 import csv
-import io
 import json
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from itertools import islice
 from pathlib import Path
 from typing import Any
 
 import pyarrow as pa
+import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from ..core.layout import DESCRIPTOR, FORMAT
 from ..publish.checksums import SUMS
 from ..publish.release_folder import CHANGES
+
+# Rows of changes.csv the home page shows; the rest are a download away, and are not read.
+NEWEST = 20
 
 Row = dict[str, Any]
 
@@ -41,7 +45,9 @@ class Tables:
     """The release's tables as rows, each read from its Parquet file the first time a page asks for it.
 
     The site shows few of the resources row by row (documents' sources and links it only counts
-    through the descriptor), so the others are never turned into Python objects.
+    through the descriptor), so the others are never turned into Python objects; of the
+    documents, only the columns a listing shows, and whole rows only for the few that
+    evidence cites (at 20k documents, all of them as rows were 90 MB).
     """
 
     def __init__(self, folder: Path, descriptor: dict[str, Any]) -> None:
@@ -49,14 +55,27 @@ class Tables:
             resource["name"]: folder / FORMAT / resource["path"]
             for resource in descriptor.get("resources", [])
         }
-        self.read: dict[str, list[Row]] = {}
+        self.read: dict[tuple[str, tuple[str, ...] | None], list[Row]] = {}
 
-    def get(self, name: str, default: list[Row]) -> list[Row]:
+    def get(self, name: str, default: list[Row], columns: tuple[str, ...] | None = None) -> list[Row]:
         if name not in self.paths:
             return default
-        if name not in self.read:
-            self.read[name] = _rows(pq.read_table(self.paths[name]))
-        return self.read[name]
+        if (name, columns) not in self.read:
+            self.read[(name, columns)] = _rows(
+                pq.read_table(self.paths[name], columns=list(columns) if columns else None)
+            )
+        return self.read[(name, columns)]
+
+    def matching(self, name: str, key: str, values: set[str]) -> list[Row]:
+        """The whole rows whose `key` is one of `values`, in the table's order."""
+        if name not in self.paths or not values:
+            return []
+        table = pq.read_table(self.paths[name])
+        wanted = pc.is_in(table.column(key), value_set=pa.array(sorted(values), table.schema.field(key).type))
+        return _rows(table.filter(wanted))
+
+    def count(self, name: str) -> int:
+        return pq.ParquetFile(self.paths[name]).metadata.num_rows if name in self.paths else 0
 
 
 @dataclass
@@ -65,6 +84,7 @@ class Release:
     descriptor: dict[str, Any]
     tables: Tables
     downloads: list[Download]
+    # The first NEWEST rows of changes.csv.
     changes: list[Row]
     changelog: str
     # Evidence rows by the id they cite: ("document_id", "doc-…") -> rows.
@@ -77,11 +97,15 @@ class Release:
     def version(self) -> str:
         return str(self.descriptor.get("version", ""))
 
-    def rows(self, name: str) -> list[Row]:
-        return self.tables.get(name, [])
+    def rows(self, name: str, columns: tuple[str, ...] | None = None) -> list[Row]:
+        """The rows of resource `name`, with only `columns` when given."""
+        return self.tables.get(name, [], columns)
 
-    def by_id(self, name: str, key: str) -> dict[str, Row]:
-        return {str(row[key]): row for row in self.rows(name)}
+    def by_id(self, name: str, key: str, columns: tuple[str, ...] | None = None) -> dict[str, Row]:
+        return {str(row[key]): row for row in self.rows(name, columns)}
+
+    def count(self, name: str) -> int:
+        return self.tables.count(name)
 
     def citing(self, key: str, value: str) -> list[Row]:
         return self.cited.get((key, value), [])
@@ -128,11 +152,11 @@ def read_release(folder: Path, texts: dict[str, str] | None = None) -> Release:
     descriptor = json.loads(descriptor_path.read_bytes())
     tables = Tables(folder, descriptor)
     changes_path = folder / CHANGES
-    changes = (
-        list(csv.DictReader(io.StringIO(changes_path.read_text(encoding="utf-8"))))
-        if changes_path.is_file()
-        else []
-    )
+    changes = []
+    if changes_path.is_file():
+        # A first release lists every row as added: tens of megabytes, of which the site shows 20 rows.
+        with changes_path.open(encoding="utf-8", newline="") as file:
+            changes = list(islice(csv.DictReader(file), NEWEST))
     changelog_path = folder / "CHANGELOG.md"
     release = Release(
         folder,

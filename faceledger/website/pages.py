@@ -18,6 +18,8 @@ from .env import figure as _text
 
 # Rows on one page of the documents list: at 100k documents, 200 pages of about 150 KB.
 PAGE_SIZE = 500
+# The documents' fields a listing page shows (whole rows are read only for cited documents).
+LISTED = ("document_id", "title", "publisher", "published_at", "url")
 
 Pages = dict[str, bytes]
 
@@ -35,7 +37,15 @@ class Site:
         self.cache = cache or RenderCache()
         self.organizations = release.by_id("organizations", "organization_id")
         self.systems = release.by_id("systems", "system_id")
-        self.documents = release.by_id("documents", "document_id")
+        # Every document's title, for links; whole rows only of those evidence cites.
+        self.titles = {
+            key: row["title"]
+            for key, row in release.by_id("documents", "document_id", ("document_id", "title")).items()
+        }
+        cited = {str(row["document_id"]) for row in release.rows("evidence") if row.get("document_id")}
+        self.documents = {
+            str(row["document_id"]): row for row in release.tables.matching("documents", "document_id", cited)
+        }
         self.contracts = release.by_id("contracts", "contract_id")
         # Which field of each resource refers to which resource (from the schemas' foreign keys).
         self.refs = {
@@ -52,8 +62,7 @@ class Site:
             kind, {}
         ).get(str(key))
         if kind == "documents":
-            row = self.documents.get(str(key))
-            return str((row or {}).get("title") or key)
+            return str(self.titles.get(str(key)) or key)
         return str((row or {}).get("name") or key)
 
     def cell(self, resource: str, field: str, value: Any, up: str) -> Cell:
@@ -266,7 +275,7 @@ def _page_file(number: int) -> str:
 
 def documents(site: Site) -> Iterator[tuple[str, bytes]]:
     """The documents list, PAGE_SIZE to a page, and a page for each document something cites."""
-    rows = site.release.rows("documents")
+    rows = site.release.rows("documents", LISTED)
     count = max(1, math.ceil(len(rows) / PAGE_SIZE))
     for number in range(1, count + 1):
         chunk = rows[(number - 1) * PAGE_SIZE : number * PAGE_SIZE]
@@ -298,11 +307,12 @@ def documents(site: Site) -> Iterator[tuple[str, bytes]]:
                 sortable=count == 1,
             ),
         )
-    for row in rows:
-        key = str(row["document_id"])
+    for listed_row in rows:
+        key = str(listed_row["document_id"])
         evidence = site.release.citing("document_id", key)
         if not evidence:
             continue
+        row = site.documents[key]
         sections = [
             (
                 "What its quotes support",

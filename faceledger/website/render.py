@@ -17,8 +17,6 @@ from .data import Release, read_release
 from .env import Cell
 from .jsonld import script
 
-# Rows of changes.csv the home page shows; the rest are a download away.
-NEWEST = 20
 # Files served as they are, beside the pages.
 STATIC = ("style.css", "table.js")
 COUNTED = (
@@ -47,10 +45,10 @@ def site_files(release: Release, cache: RenderCache | None = None) -> dict[str, 
         name=descriptor.get("title") or descriptor.get("name"),
         description=descriptor.get("description") or "",
         homepage=descriptor.get("homepage") or "",
-        counts=[(name, label, len(release.rows(name))) for name, label in COUNTED],
+        counts=[(name, label, release.count(name)) for name, label in COUNTED],
         charts=drawn,
         change_columns=columns,
-        changes=[[row[c] for c in columns] for row in release.changes[:NEWEST]],
+        changes=[[row[c] for c in columns] for row in release.changes],
         downloads=release.downloads,
         jsonld=script(release),
     )
