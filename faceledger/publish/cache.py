@@ -1,9 +1,9 @@
 """The render cache: derived bytes (site pages, charts, release files, deflate streams) kept by their inputs.
 
 After one seed is edited most of a release and its site is what the last build
-wrote; rendering it again is the slow part (Jinja for the documents list, altair
-and vl-convert for the charts, CSV and JSON Lines text, zlib). An entry's key is the SHA-256 of a fingerprint of faceledger's code,
-its templates and the libraries that render (Jinja2, MarkupSafe, altair, vl-convert),
+wrote; rendering it again is the slow part (Jinja for the documents list,
+vl-convert for the charts, CSV and JSON Lines text, zlib). An entry's key is the SHA-256 of a fingerprint of faceledger's code,
+its templates and the libraries that render (Jinja2, MarkupSafe, vl-convert),
 then what was rendered (a template's name, a chart's slug) and the values handed
 to it, pickled. Pickling is faithful: two pickles are the same bytes only for
 values that are equal and of the same types, so an entry found is the bytes a
@@ -38,7 +38,7 @@ TABLE = "renders"
 # New entries are written once they hold this many bytes, so that a first build does not hold them all.
 WRITE_EVERY = 32 << 20
 # Libraries whose version can change what a page or chart renders to.
-RENDERERS = ("Jinja2", "MarkupSafe", "altair", "vl-convert-python")
+RENDERERS = ("Jinja2", "MarkupSafe", "vl-convert-python")
 # Entries kept beyond the ones a build used, before the unused ones are forgotten.
 KEPT_BEYOND = 2
 KEPT_ANYWAY = 200

@@ -7,7 +7,7 @@ without it. It carries its own SHA256SUMS, which `faceledger verify` checks
 when the folder is there (verify/site.py).
 
 This module stays free of imports so that verify can read FOLDER without
-loading pyarrow, Jinja2 or altair.
+loading pyarrow, Jinja2 or vl-convert.
 """
 
 from __future__ import annotations
