@@ -1,6 +1,6 @@
 """A full and an incremental `faceledger build` of N feed documents, beside a plain YAML parse of them.
 
-Usage: python bench/bench_ingest.py [--documents N] [--runs R] [--one-core]
+Usage: python bench/bench_ingest.py [--documents N] [--runs R] [--one-core] [--largest]
 
 The tree is the repository plus N copies of the corpus's feed documents, each with
 its own title and addresses (bench/feeds.py). Cases run in fresh processes,
@@ -14,6 +14,9 @@ interleaved round by round, after a warm-up round:
 - incremental build and validate: one seed's title edited, then `faceledger build` or
   `faceledger validate` with the caches the warm-up filled (the seed and render caches, and
   the documents snapshot the edit is patched into: ingest/incremental.py).
+
+With --largest, for an N too large to build many times (BENCHMARKS.md's 1M figure): the
+baseline and the full build only, once each, with no warm-up round.
 
 Printed: median seconds, the ratio to the baseline (full build) or to the full
 build (incremental), and peak memory: of the largest process, and of the command
@@ -58,6 +61,9 @@ def main() -> None:
     parser.add_argument("--documents", type=int, default=20_000)
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--one-core", action="store_true", help="also time a build on one process")
+    parser.add_argument(
+        "--largest", action="store_true", help="only the baseline and one full build, no warm-up round"
+    )
     args = parser.parse_args()
     py = sys.executable
     env = {**os.environ, "SOURCE_DATE_EPOCH": EPOCH}
@@ -82,11 +88,14 @@ def main() -> None:
         }
         if args.one_core:
             cases["faceledger build --no-cache --jobs 1"] = [*build, "--no-cache", "--jobs", "1"]
-        cases["faceledger validate --no-cache (every core)"] = [*validate, "--no-cache"]
-        cases["incremental: one seed edited, faceledger build"] = build
-        cases["incremental: one seed edited, faceledger validate"] = validate
+        if not args.largest:
+            cases["faceledger validate --no-cache (every core)"] = [*validate, "--no-cache"]
+            cases["incremental: one seed edited, faceledger build"] = build
+            cases["incremental: one seed edited, faceledger validate"] = validate
         runs: dict[str, list[Run]] = {name: [] for name in cases}
-        for round_ in range(args.runs + 1):  # round 0 warms the page cache and fills the seed cache
+        # Round 0 warms the page cache and fills the seed cache; --largest has no time for it.
+        first = 1 if args.largest else 0
+        for round_ in range(first, first + (1 if args.largest else args.runs + 1)):
             for name, command in cases.items():
                 if name.startswith("incremental"):
                     _edit_one(tree, round_ * 2 + len(runs[name]))
@@ -96,7 +105,7 @@ def main() -> None:
             print(f"round {round_} done", file=sys.stderr, flush=True)
     base = statistics.median(r.seconds for r in runs[next(iter(cases))])
     full = statistics.median(r.seconds for r in runs["faceledger build --no-cache (every core)"])
-    print(f"\n{args.documents:,} documents, {args.runs} runs, {os.cpu_count()} cores")
+    print(f"\n{args.documents:,} documents, {len(runs[next(iter(cases))])} runs, {os.cpu_count()} cores")
     print(f"{'case':55} {'median s':>9} {'ratio':>16} {'peak MB':>8} {'with workers':>13}")
     for name, values in runs.items():
         median = statistics.median(r.seconds for r in values)
