@@ -37,8 +37,8 @@ def citation_problems(facts: Facts, every_row: bool = False) -> list[Finding]:
     package = facts.package
     table = package.tables[EVIDENCE]
     pointers = targets(package)
-    # Documents are long and cited many times: normalize each once.
-    texts = {doc: ev.normalize(text) for doc, text in package.texts.items()}
+    # Documents are long and cited many times: normalize each once, and only those looked in.
+    texts = ev.Normalized(package.texts)
     hints = Hints(package, texts)
     fields_of = {name: set(package.view(name).field_names) for name in pointers}
     pointing = list(pointers.items())
@@ -97,7 +97,7 @@ def citation_problems(facts: Facts, every_row: bool = False) -> list[Finding]:
 
 
 def _suspects(
-    facts: Facts, texts: dict[str, str], fields_of: dict[str, set[str]], found: dict[tuple[str, str], bool]
+    facts: Facts, texts: Mapping[str, str], fields_of: dict[str, set[str]], found: dict[tuple[str, str], bool]
 ) -> list[int]:
     """The evidence rows citation_problems must read: a reported cell, not one target, a field
     the target lacks, or a quote not found (`found` gets the answer for each distinct pair)."""

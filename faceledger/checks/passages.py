@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import difflib
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
@@ -121,7 +122,7 @@ class Hints:
 
     package: Package
     # The quotable texts, normalized (citation_problems has them already).
-    texts: dict[str, str]
+    texts: Mapping[str, str]
     _raw: dict[str, str] = field(default_factory=dict)
     # A quote copied into many evidence rows fails alike in each: explained once.
     _said: dict[tuple[str, str], str] = field(default_factory=dict)
