@@ -10,6 +10,7 @@ import json
 from pathlib import Path
 
 from faceledger.checks import check, quotes
+from faceledger.checks.keys import unique_problems
 from faceledger.checks.passages import closest
 from faceledger.core.files import dump_json
 from faceledger.core.findings import Finding
@@ -283,3 +284,25 @@ def test_only_the_documents_evidence_cites_are_normalized(monkeypatch):
     cited = set(package.tables["evidence"].data.column("document_id").to_pylist())
     assert {doc for doc in seen if doc} == cited
     assert len(package.texts) > len(cited)
+
+
+def test_a_repeated_key_of_two_fields_is_reported_at_each_repeat_against_its_first_line(tmp_path: Path):
+    schema = {
+        "fields": [
+            {"name": "kind", "type": "string", "description": "A kind."},
+            {"name": "id", "type": "string", "description": "An id."},
+        ],
+        "primaryKey": ["kind", "id"],
+        "missingValues": [""],
+    }
+    rows = ["a,1", "b,1", "a,1", ",1", ",1", "a,2", "b,1", "a,1"]
+    (tmp_path / "t.csv").write_text("kind,id\n" + "\n".join(rows) + "\n", encoding="utf-8")
+    table, _ = read_csv("t", tmp_path / "t.csv", "t.csv", schema)
+    assert table is not None
+    found = [(f.line, f.message) for f in unique_problems(table, Schema.from_dict(schema, "t"))]
+    # Lines count the header: row "a,1" first is line 2. Blank fields are left to the required checks.
+    assert found == [
+        (4, "a, 1 is already used on line 2"),
+        (8, "b, 1 is already used on line 3"),
+        (9, "a, 1 is already used on line 2"),
+    ]
