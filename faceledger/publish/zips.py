@@ -1,21 +1,32 @@
 """One zip per format: the format folder and the files beside it, reproducible byte for byte.
 
-Compressing is most of a release's writing time, so a file's deflate stream is
-made once: the files beside the format folders go into every zip, and a file
-that is the same bytes as in an earlier build is in the render cache
-(publish/cache.py) by its SHA-256. The stream is what zipfile's own compressor
-makes of the file (zlib's default level, raw deflate, fed a block at a time), so
-a zip is the same bytes whichever way each member's stream was come by; zipfile
+Compressing is most of a release's writing time, so it is done as little as it can be:
+
+- a file's deflate stream is made once a release, though the files beside the format
+  folders go into every zip;
+- a file is deflated in pieces (zlib's default level, raw deflate), each ended with a sync
+  flush so that the pieces join into one stream, and each started with the 32 KB before
+  it as its dictionary, which a reader of the joined stream has just read: it compresses
+  as well as one stream would. The pieces of one large file (the SQLite database) are
+  deflated on every core at once.
+- A piece is cut after a line whose CRC-32 ends in CUT_MASK's zero bits, so where the
+  pieces begin follows the content, not the offset: an edited row changes the piece it
+  is in, and every other piece is the same bytes as in the last build, wherever it moved
+  to, and is found in the render cache (publish/cache.py) by its SHA-256 and its dictionary's.
+
+A member's stream is the same bytes whether its pieces were deflated or found; zipfile
 still counts the file's size and CRC from its bytes.
 """
 
 from __future__ import annotations
 
 import hashlib
+import os
 import threading
 import zipfile
 import zlib
-from collections.abc import Callable
+from collections import deque
+from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 from datetime import datetime
 from pathlib import Path
@@ -24,6 +35,15 @@ from typing import Any
 from .cache import RenderCache
 
 BLOCK = 1 << 20
+# A piece is at least PIECE_MIN bytes and at most PIECE_MAX, and ends after the first line past
+# PIECE_MIN whose CRC-32 has CUT_MASK's bits clear (one line in 1,024): about 1 MB of CSV.
+PIECE_MIN = 256 << 10
+PIECE_MAX = 4 << 20
+CUT_MASK = (1 << 10) - 1
+# An empty last block (what a compressor's flush gives with nothing left): it ends the joined stream.
+_LAST = zlib.compressobj(zlib.Z_DEFAULT_COMPRESSION, zlib.DEFLATED, -15).flush()
+# How far back deflate looks: a piece's dictionary is this much of what came before it.
+WINDOW = 32 << 10
 
 
 def members(folder: Path, fmt: str) -> list[tuple[str, Path]]:
@@ -34,15 +54,60 @@ def members(folder: Path, fmt: str) -> list[tuple[str, Path]]:
     return found + sorted((p.name, p) for p in folder.iterdir() if p.is_file() and p.suffix != ".zip")
 
 
-def deflate(path: Path) -> bytes:
-    """The file as zipfile deflates it: zlib's default level (level 9 took 1.5x as long for zips 0-2% smaller)."""
-    compressor = zlib.compressobj(zlib.Z_DEFAULT_COMPRESSION, zlib.DEFLATED, -15)
-    parts = []
+def _cut(data: bytes, final: bool) -> int | None:
+    """Where the first piece of `data` ends; None when more data is needed to tell."""
+    if len(data) <= PIECE_MIN:
+        return len(data) if final and data else None
+    view = memoryview(data)
+    # The line that crosses PIECE_MIN is the first that may end the piece.
+    start = data.rfind(b"\n", 0, PIECE_MIN) + 1
+    limit = min(len(data), PIECE_MAX)
+    while (end := data.find(b"\n", start, limit)) >= 0:
+        if end >= PIECE_MIN and zlib.crc32(view[start:end]) & CUT_MASK == 0:
+            return end + 1
+        start = end + 1
+    if len(data) >= PIECE_MAX:
+        return PIECE_MAX
+    return len(data) if final else None
+
+
+def pieces(path: Path) -> Iterator[bytes]:
+    """The file in the pieces it is deflated in (see the module's docstring)."""
+    data = b""
     with path.open("rb") as source:
-        while block := source.read(BLOCK):
-            parts.append(compressor.compress(block))
-    parts.append(compressor.flush())
-    return b"".join(parts)
+        while True:
+            block = source.read(BLOCK)
+            data += block
+            while (cut := _cut(data, final=not block)) is not None:
+                yield data[:cut]
+                data = data[cut:]
+            if not block:
+                return
+
+
+def deflate_piece(before: bytes, piece: bytes) -> bytes:
+    """A piece after `before` (the WINDOW bytes preceding it), at zlib's default level.
+
+    Level 9 took 1.5x as long for zips 0-2% smaller.
+    """
+    if before:
+        compressor = zlib.compressobj(zlib.Z_DEFAULT_COMPRESSION, zlib.DEFLATED, -15, zdict=before)
+    else:
+        compressor = zlib.compressobj(zlib.Z_DEFAULT_COMPRESSION, zlib.DEFLATED, -15)
+    return compressor.compress(piece) + compressor.flush(zlib.Z_SYNC_FLUSH)
+
+
+def windowed(path: Path) -> Iterator[tuple[bytes, bytes]]:
+    """Each piece of the file with the WINDOW bytes before it (pieces are longer than WINDOW)."""
+    before = b""
+    for piece in pieces(path):
+        yield before, piece
+        before = piece[-WINDOW:]
+
+
+def deflate(path: Path) -> bytes:
+    """The file's deflate stream, as the zips hold it: its pieces deflated one after another."""
+    return b"".join(deflate_piece(before, piece) for before, piece in windowed(path)) + _LAST
 
 
 def sha256(path: Path) -> str:
@@ -67,12 +132,15 @@ class _Replay:
 
 
 class Deflated:
-    """Each file's deflate stream, made once per content for a release (and kept in `cache`)."""
+    """Each file's deflate stream, made once per content for a release, from pieces kept in `cache`."""
 
     def __init__(self, cache: RenderCache) -> None:
         self.cache = cache
         self.lock = threading.Lock()
         self.made: dict[str, Future[bytes]] = {}
+        self.workers = os.cpu_count() or 1
+        # Pieces of every zip's members, deflated on every core.
+        self.pool = ThreadPoolExecutor(max_workers=self.workers)
 
     def stream(self, path: Path) -> bytes:
         digest = sha256(path)
@@ -83,17 +151,44 @@ class Deflated:
             wanted = self.made[digest]
         if mine:
             try:
-                wanted.set_result(self.cache.rendered("deflate", digest, lambda: deflate(path)))
+                wanted.set_result(self._deflated(path))
             except BaseException as exc:
                 wanted.set_exception(exc)
         return wanted.result()
+
+    def _deflated(self, path: Path) -> bytes:
+        done: list[bytes] = []
+        # A few pieces in flight at a time: memory stays flat in the file's size.
+        flying: deque[Future[bytes]] = deque()
+        for before, piece in windowed(path):
+            flying.append(self.pool.submit(self._piece, before, piece))
+            if len(flying) > self.workers:
+                done.append(flying.popleft().result())
+        done.extend(job.result() for job in flying)
+        return b"".join(done) + _LAST
+
+    def _piece(self, before: bytes, piece: bytes) -> bytes:
+        digests = (hashlib.sha256(before).hexdigest(), hashlib.sha256(piece).hexdigest())
+        return self.cache.rendered("deflate piece", digests, lambda: deflate_piece(before, piece))
+
+    def close(self) -> None:
+        self.pool.shutdown(wait=True, cancel_futures=True)
 
 
 def write_zip(
     folder: Path, fmt: str, release: str, stamp: datetime, deflated: Deflated | None = None
 ) -> None:
     """<release>-<format>.zip: the format folder and the files beside it, in a fixed order."""
+    own = deflated is None
     deflated = deflated or Deflated(RenderCache())
+    try:
+        _write_zip(folder, fmt, release, stamp, deflated)
+    finally:
+        if own:
+            deflated.close()
+
+
+def _write_zip(folder: Path, fmt: str, release: str, stamp: datetime, deflated: Deflated) -> None:
     name = f"{release}-{fmt}"
     with zipfile.ZipFile(folder / f"{name}.zip", "w") as archive:
         for arcname, path in members(folder, fmt):
@@ -141,3 +236,4 @@ class Zips:
                 job.result()
         finally:
             self.pool.shutdown(wait=True, cancel_futures=True)
+            self.deflated.close()
