@@ -104,3 +104,25 @@ def test_a_zip_after_an_edit_deflates_only_the_changed_pieces_and_reads_back(
     assert zipped(data) == first
     assert len(made) - count <= 2
     cache.connection.close()
+
+
+def test_a_file_beside_the_format_folders_is_deflated_once_for_every_zip(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+):
+    folder = tmp_path / "release"
+    for fmt in ("csv", "json"):
+        (folder / fmt).mkdir(parents=True)
+        (folder / fmt / f"rows.{fmt}").write_bytes(rows(20_000, seed=len(fmt)))
+    (folder / "changes.csv").write_bytes(rows(20_000, seed=9))
+    made = spy(monkeypatch, zips, "deflate_piece", lambda result, before, piece: piece)
+    deflated = zips.Deflated(RenderCache())
+    try:
+        for fmt in ("csv", "json"):
+            zips.write_zip(folder, fmt, "r", datetime(2030, 1, 1), deflated)
+    finally:
+        deflated.close()
+    expected = [p for f in ("csv/rows.csv", "json/rows.json", "changes.csv") for p in zips.pieces(folder / f)]
+    assert sorted(made) == sorted(expected)
+    for fmt in ("csv", "json"):
+        with zipfile.ZipFile(folder / f"r-{fmt}.zip") as archive:
+            assert archive.read("r-" + fmt + "/changes.csv") == (folder / "changes.csv").read_bytes()

@@ -118,54 +118,75 @@ def sha256(path: Path) -> str:
     return digest.hexdigest()
 
 
-class _Replay:
-    """Stands in for zipfile's compressor, giving back a stream already made of the same bytes."""
+# A piece as the zips use it: how many of the file's bytes it holds, and its deflate stream.
+Piece = tuple[int, bytes]
 
-    def __init__(self, stream: bytes) -> None:
-        self.stream = stream
+
+class _Replay:
+    """Stands in for zipfile's compressor, handing back pieces already deflated from the same bytes.
+
+    A piece's stream is handed back once zipfile has been given the first of its bytes, so
+    the member is written as it is deflated, and no more of it is held than the pieces in flight.
+    """
+
+    def __init__(self, made: Iterator[Piece]) -> None:
+        self.made = made
+        self.given = 0  # bytes zipfile has been given
+        self.covered = 0  # bytes of the pieces handed back
 
     def compress(self, data: Any) -> bytes:
-        return b""
+        self.given += len(data)
+        out = []
+        while self.covered < self.given:
+            found = next(self.made, None)
+            if found is None:
+                raise RuntimeError("a file grew while it was zipped")
+            self.covered += found[0]
+            out.append(found[1])
+        return b"".join(out)
 
     def flush(self) -> bytes:
-        return self.stream
+        return b"".join(stream for _, stream in self.made) + _LAST
 
 
 class Deflated:
-    """Each file's deflate stream, made once per content for a release, from pieces kept in `cache`."""
+    """Each file's deflate stream, in pieces kept in `cache`; those of a file every zip holds, made once."""
 
     def __init__(self, cache: RenderCache) -> None:
         self.cache = cache
         self.lock = threading.Lock()
-        self.made: dict[str, Future[bytes]] = {}
+        self.shared: dict[str, Future[list[Piece]]] = {}
         self.workers = os.cpu_count() or 1
         # Pieces of every zip's members, deflated on every core.
         self.pool = ThreadPoolExecutor(max_workers=self.workers)
 
-    def stream(self, path: Path) -> bytes:
+    def stream(self, path: Path, shared: bool = False) -> Iterator[Piece]:
+        """The file's pieces in order; a `shared` file's (one that goes into every zip) are kept for the next zip."""
+        if not shared:
+            return self._deflated(path)
         digest = sha256(path)
         with self.lock:
-            mine = digest not in self.made
+            mine = digest not in self.shared
             if mine:
-                self.made[digest] = Future()
-            wanted = self.made[digest]
+                self.shared[digest] = Future()
+            wanted = self.shared[digest]
         if mine:
             try:
-                wanted.set_result(self._deflated(path))
+                wanted.set_result(list(self._deflated(path)))
             except BaseException as exc:
                 wanted.set_exception(exc)
-        return wanted.result()
+        return iter(wanted.result())
 
-    def _deflated(self, path: Path) -> bytes:
-        done: list[bytes] = []
+    def _deflated(self, path: Path) -> Iterator[Piece]:
         # A few pieces in flight at a time: memory stays flat in the file's size.
-        flying: deque[Future[bytes]] = deque()
+        flying: deque[tuple[int, Future[bytes]]] = deque()
         for before, piece in windowed(path):
-            flying.append(self.pool.submit(self._piece, before, piece))
+            flying.append((len(piece), self.pool.submit(self._piece, before, piece)))
             if len(flying) > self.workers:
-                done.append(flying.popleft().result())
-        done.extend(job.result() for job in flying)
-        return b"".join(done) + _LAST
+                size, job = flying.popleft()
+                yield size, job.result()
+        for size, job in flying:
+            yield size, job.result()
 
     def _piece(self, before: bytes, piece: bytes) -> bytes:
         digests = (hashlib.sha256(before).hexdigest(), hashlib.sha256(piece).hexdigest())
@@ -197,11 +218,11 @@ def _write_zip(folder: Path, fmt: str, release: str, stamp: datetime, deflated: 
             info.external_attr = 0o100644 << 16
             info.compress_type = zipfile.ZIP_DEFLATED
             info.file_size = path.stat().st_size
-            stream = deflated.stream(path)
+            made = deflated.stream(path, shared=path.parent == folder)
             with path.open("rb") as source, archive.open(info, "w") as target:
                 # zipfile keeps its compressor here; were it to move, it would simply compress again.
                 if hasattr(target, "_compressor"):
-                    target._compressor = _Replay(stream)
+                    target._compressor = _Replay(made)
                 while block := source.read(BLOCK):
                     target.write(block)
 
