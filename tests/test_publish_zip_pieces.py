@@ -126,3 +126,12 @@ def test_a_file_beside_the_format_folders_is_deflated_once_for_every_zip(
     for fmt in ("csv", "json"):
         with zipfile.ZipFile(folder / f"r-{fmt}.zip") as archive:
             assert archive.read("r-" + fmt + "/changes.csv") == (folder / "changes.csv").read_bytes()
+
+
+def test_another_zlib_gives_the_render_cache_another_fingerprint(monkeypatch: pytest.MonkeyPatch):
+    # Another zlib may deflate the same piece otherwise: its cached pieces must not be used.
+    from faceledger.publish.cache import fingerprint
+
+    before = fingerprint()
+    monkeypatch.setattr(zlib, "ZLIB_RUNTIME_VERSION", "0.0.0-other")
+    assert fingerprint() != before

@@ -3,7 +3,7 @@
 After one seed is edited most of a release and its site is what the last build
 wrote; rendering it again is the slow part (Jinja for the documents list,
 vl-convert for the charts, CSV and JSON Lines text, zlib). An entry's key is the SHA-256 of a fingerprint of faceledger's code,
-its templates and the libraries that render (Jinja2, MarkupSafe, vl-convert),
+its templates and the libraries that render (Jinja2, MarkupSafe, vl-convert, zlib),
 then what was rendered (a template's name, a chart's slug) and the values handed
 to it, pickled. Pickling is faithful: two pickles are the same bytes only for
 values that are equal and of the same types, so an entry found is the bytes a
@@ -22,6 +22,7 @@ import hashlib
 import pickle
 import sqlite3
 import threading
+import zlib
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from functools import partial
@@ -51,6 +52,8 @@ def fingerprint() -> str:
     for path in sorted(p for p in templates.rglob("*") if p.is_file()):
         digest.update(path.relative_to(templates).as_posix().encode() + b"\0" + path.read_bytes() + b"\0")
     digest.update(cache_store.versions(RENDERERS))
+    # The zips' deflate streams are zlib's: another zlib may deflate the same bytes otherwise.
+    digest.update(f"zlib={zlib.ZLIB_RUNTIME_VERSION}\0".encode())
     return digest.hexdigest()
 
 
