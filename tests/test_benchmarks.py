@@ -73,3 +73,25 @@ def test_benchmark_runs(script: str, with_package_data: dict[str, str], tmp_path
     )
     assert proc.returncode == 0, proc.stderr[-2000:]
     assert any(ch.isdigit() for ch in proc.stdout), proc.stdout  # it printed figures
+
+
+@pytest.mark.slow
+def test_the_ingest_benchmark_at_its_largest_runs_the_baseline_and_one_full_build(
+    with_package_data: dict[str, str], tmp_path: Path
+):
+    proc = subprocess.run(
+        [sys.executable, str(REPO / "bench" / "bench_ingest.py"), "--documents", "200", "--largest"],
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+        env=with_package_data,
+        check=False,
+        timeout=300,
+    )
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    cases = [line for line in proc.stdout.splitlines() if line.startswith(("baseline", "faceledger", "incr"))]
+    assert [line.split(":")[0].split(" (")[0] for line in cases] == [
+        "baseline",
+        "faceledger build --no-cache",
+    ]
+    assert "200 documents, 1 runs" in proc.stdout
