@@ -156,6 +156,8 @@ def _repeated(table: Table, key: tuple[str, ...]) -> pa.Array:
     as long as the rest of the key checks, as a loop over every row.
     """
     data = table.data
+    # One field: counting each value and asking which rows hold a repeated one is quicker than
+    # listing every value's rows, as the longer keys below do.
     if len(key) == 1:
         values = data.column(key[0])
         counts = pa.table({"value": values}).group_by("value").aggregate([("value", "count")])

@@ -105,11 +105,6 @@ def windowed(path: Path) -> Iterator[tuple[bytes, bytes]]:
         before = piece[-WINDOW:]
 
 
-def deflate(path: Path) -> bytes:
-    """The file's deflate stream, as the zips hold it: its pieces deflated one after another."""
-    return b"".join(deflate_piece(before, piece) for before, piece in windowed(path)) + _LAST
-
-
 def sha256(path: Path) -> str:
     digest = hashlib.sha256()
     with path.open("rb") as source:

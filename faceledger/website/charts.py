@@ -104,8 +104,8 @@ def _spec(data: dict[str, Any], **view: Any) -> dict[str, Any]:
     """A Vega-Lite spec: the view given, its data inline, and the settings every chart shares.
 
     The specs are written as Vega-Lite's JSON itself, not built with altair: they are four
-    small fixed dicts, and altair (with the pandas it imports) was 110 MB and a third of a
-    second of a build whose charts are not cached.
+    small fixed dicts, and importing altair (with the pandas it imports) took a third of a
+    second of every build whose charts are not cached.
     """
     return {
         "$schema": VEGA_LITE,

@@ -37,12 +37,12 @@ class Site:
         self.cache = cache or RenderCache()
         self.organizations = release.by_id("organizations", "organization_id")
         self.systems = release.by_id("systems", "system_id")
-        # Every document's title, for links; whole rows only of those evidence cites.
+        # Every document's title, for links, from the columns the list shows; whole rows only of
+        # the documents evidence cites.
         self.titles = {
-            key: row["title"]
-            for key, row in release.by_id("documents", "document_id", ("document_id", "title")).items()
+            key: row["title"] for key, row in release.by_id("documents", "document_id", LISTED).items()
         }
-        cited = {str(row["document_id"]) for row in release.rows("evidence") if row.get("document_id")}
+        cited = {value for field, value in release.cited if field == "document_id"}
         self.documents = {
             str(row["document_id"]): row for row in release.tables.matching("documents", "document_id", cited)
         }
