@@ -59,7 +59,9 @@ def test_a_usage_error_in_a_data_command_is_exit_2(capsys: pytest.CaptureFixture
     assert "invalid choice" in capsys.readouterr().err
 
 
-def test_a_command_keeps_pyarrow_from_importing_pandas_and_pandas_still_works_after(tmp_path: Path):
+def test_a_command_keeps_pyarrow_and_sqlite_utils_from_importing_pandas_and_pandas_still_works_after(
+    tmp_path: Path,
+):
     import subprocess
     import sys
 
@@ -72,10 +74,11 @@ def test_a_command_keeps_pyarrow_from_importing_pandas_and_pandas_still_works_af
         "except SystemExit:\n"
         "    pass\n"
         "pa.table({'a': ['x', 'y']})\n"
-        "print('pandas' in sys.modules)\n"
+        "import faceledger.publish.sqlite_db, sqlite_utils.db\n"
+        "print('pandas' in sys.modules, sqlite_utils.db.pd)\n"
         "print(pa.table({'a': [1, 2]}).to_pandas().shape)\n"
     )
     done = subprocess.run(
         [sys.executable, "-c", script], capture_output=True, text=True, cwd=tmp_path, check=True
     )
-    assert done.stdout.splitlines()[-2:] == ["False", "(2, 1)"]
+    assert done.stdout.splitlines()[-2:] == ["False None", "(2, 1)"]
