@@ -177,6 +177,7 @@ def write(
     from .publish.bundle import fill_bundle, source_bundle
     from .publish.release_folder import fill_release, release_name
     from .website import FOLDER as SITE
+    from .website.render import SiteRender
     from .website.render import render as render_site
 
     package = planned.package
@@ -206,9 +207,13 @@ def write(
         for rel in sorted(set(planned.changed) - set(planned.files)):
             outputs.remove(root / rel)
         release = outputs.folder(target / release_name(package))
-        fill_release(package, release, release_name(package), changes_csv(changes), stamp, pending, cache)
         # The site is a view of the finished release, outside its SHA256SUMS (website/__init__.py).
-        render_site(release, release / SITE, package.texts, cache)
+        # Its pages need only the Parquet tables: they are drawn while the zips are made.
+        site = SiteRender(release, package.texts, cache)
+        fill_release(
+            package, release, release_name(package), changes_csv(changes), stamp, pending, cache, site.pages
+        )
+        render_site(release, release / SITE, rendered=site)
         if bundle is not None:
             # A source checkout: refresh the data `import faceledger` loads (editable installs).
             fill_bundle(package, release, outputs.folder(bundle))

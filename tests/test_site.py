@@ -8,13 +8,13 @@ from pathlib import Path
 
 import pytest
 
-from faceledger.build import build
+from faceledger.build import BuildResult, build
 from faceledger.publish.checksums import SUMS
-from faceledger.publish.release_folder import FOLDERS
+from faceledger.publish.release_folder import FOLDERS, fill_release
 from faceledger.verify import verify
 from faceledger.website.data import NEWEST, read_release
 from faceledger.website.pages import PAGE_SIZE
-from faceledger.website.render import render
+from faceledger.website.render import SiteRender, render
 from faceledger.website.render import site_files as site_files_of
 
 from .site_support import HOSTILE, MAX_PAGE, hostile_repo, parse, site_files
@@ -163,6 +163,29 @@ def test_rendering_twice_gives_the_same_bytes(built: Path, site: Path, tmp_path:
     render(built, tmp_path / "again", {})
     render(built, tmp_path / "once-more", {})
     assert site_files(tmp_path / "again") == site_files(tmp_path / "once-more")
+
+
+def test_a_build_draws_the_site_pages_while_the_zips_are_made_and_gets_a_standalone_render(
+    build_result: BuildResult, tmp_path: Path
+):
+    from datetime import UTC, datetime
+
+    release = tmp_path / "release"
+    release.mkdir()
+    package = build_result.package
+    drawn = SiteRender(release, package.texts)
+    seen = {}
+
+    def meanwhile() -> None:
+        seen["parquet written"] = (release / "parquet" / "datapackage.json").is_file()
+        seen["summed"] = (release / SUMS).exists()
+        drawn.pages()
+
+    changes = (build_result.release / "changes.csv").read_bytes()
+    stamp = datetime(2030, 1, 1, tzinfo=UTC)
+    fill_release(package, release, "faceledger-x", changes, stamp, meanwhile=meanwhile)
+    assert seen == {"parquet written": True, "summed": False}
+    assert drawn.files() == render(release, tmp_path / "site", package.texts)
 
 
 def test_a_hostile_document_title_is_shown_as_text(tmp_path: Path):

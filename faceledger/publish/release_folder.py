@@ -15,7 +15,7 @@ the changes and the time to stamp the zips with.
 from __future__ import annotations
 
 import shutil
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from datetime import datetime
 from functools import partial
 from pathlib import Path
@@ -105,12 +105,16 @@ def fill_release(
     stamp: datetime,
     pending: Mapping[str, bytes] | None = None,
     cache: RenderCache | None = None,
+    meanwhile: Callable[[], None] | None = None,
 ) -> None:
     """Write the release called `name` into the empty `folder`.
 
     `pending` holds repository files a build has staged but not yet put in place
     (the data dictionary, CHANGELOG.md): the release carries those bytes. What is
     in `cache` (publish/cache.py) is not made again; the bytes are the same.
+    `meanwhile` is called once every format folder is written, while the database and
+    the zips are still being made (the build renders the site's pages then); it must not
+    write into `folder`, whose SHA256SUMS comes after it.
     """
     pending = pending or {}
     cache = cache or RenderCache()
@@ -130,6 +134,8 @@ def fill_release(
         for exporter in EXPORTERS.values():
             write_format(package, exporter, folder / exporter.FORMAT, cache)
             zips.add(exporter.FORMAT)
+        if meanwhile is not None:
+            meanwhile()
     finally:
         zips.wait()
     # After the zips, and in none of them: it describes the whole release, not one zip's share.

@@ -140,11 +140,14 @@ def _rows(table: pa.Table) -> list[Row]:
     return [dict(zip(names, row, strict=True)) for row in zip(*columns, strict=True)]
 
 
-def read_release(folder: Path, texts: dict[str, str] | None = None) -> Release:
-    """The release at `folder`; ReleaseUnreadable when its Parquet descriptor or SHA256SUMS is missing."""
+def read_release(folder: Path, texts: dict[str, str] | None = None, downloads: bool = True) -> Release:
+    """The release at `folder`; ReleaseUnreadable when its Parquet descriptor or SHA256SUMS is missing.
+
+    With downloads=False, a release whose zips are still being written: SHA256SUMS is not read
+    yet, and `downloads` stays empty until read_downloads fills it.
+    """
     descriptor_path = folder / FORMAT / DESCRIPTOR
-    sums_path = folder / SUMS
-    for needed in (descriptor_path, sums_path):
+    for needed in (descriptor_path, *([folder / SUMS] if downloads else [])):
         if not needed.is_file():
             raise ReleaseUnreadable(
                 f"{folder} is not a built release: {needed.relative_to(folder)} is missing"
@@ -162,23 +165,29 @@ def read_release(folder: Path, texts: dict[str, str] | None = None) -> Release:
         folder,
         descriptor,
         tables,
-        _downloads(folder, sums_path.read_text(encoding="utf-8")),
+        [],
         changes,
         changelog_path.read_text(encoding="utf-8") if changelog_path.is_file() else "",
         texts=dict(texts or {}),
     )
     release.cited = _index(release.rows("evidence"), release.schema("evidence"))
+    if downloads:
+        read_downloads(release)
     return release
 
 
-def _downloads(folder: Path, sums: str) -> list[Download]:
+def read_downloads(release: Release) -> None:
     """The files a release download holds: the top-level entries of SHA256SUMS (format folders ship in zips)."""
+    folder = release.folder
+    sums_path = folder / SUMS
+    if not sums_path.is_file():
+        raise ReleaseUnreadable(f"{folder} is not a built release: {SUMS} is missing")
     found = []
-    for line in sums.splitlines():
+    for line in sums_path.read_text(encoding="utf-8").splitlines():
         digest, _, path = line.partition("  ")
         if path and "/" not in path:
             found.append(Download(path, digest, (folder / path).stat().st_size))
-    return found
+    release.downloads = found
 
 
 def _index(evidence: list[Row], schema: dict[str, Any]) -> dict[tuple[str, str], list[Row]]:
