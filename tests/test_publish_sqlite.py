@@ -204,3 +204,22 @@ def test_a_download_of_the_assets_verifies_the_database_inside_its_zip(built: Pa
                 data = data[:100] + bytes([data[100] ^ 1]) + data[101:]
             target.writestr(info, data)
     assert names(verify(assets), archive.name)
+
+
+def test_datetimes_are_stored_as_the_csv_writes_them_old_years_and_fractions_included():
+    from datetime import UTC, datetime
+
+    import pyarrow as pa
+
+    from faceledger.core.schema import format_datetime, format_datetimes
+
+    values = [
+        datetime(2021, 3, 4, 5, 6, 7, 999000, tzinfo=UTC),
+        datetime(1969, 12, 31, 23, 59, 58, 500000, tzinfo=UTC),  # before 1970: floored, not rounded up
+        datetime(999, 1, 2, tzinfo=UTC),
+        None,
+    ]
+    column = pa.chunked_array([pa.array(values, pa.timestamp("ms", tz="UTC"))])
+    expected = [None if v is None else format_datetime(v) for v in values]
+    assert format_datetimes(column).to_pylist() == expected
+    assert expected[:3] == ["2021-03-04T05:06:07Z", "1969-12-31T23:59:58Z", "0999-01-02T00:00:00Z"]

@@ -52,6 +52,19 @@ def format_datetime(value: datetime) -> str:
     )
 
 
+def format_datetimes(column: pa.ChunkedArray | pa.Array) -> pa.ChunkedArray | pa.Array:
+    """format_datetime of every value of a timestamp column at once (nulls stay null).
+
+    Floored to the second first, as format_datetime drops the fraction: a cast would round
+    a time before 1970 towards zero, and strftime would print the fraction.
+    """
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    whole = pc.floor_temporal(column, unit="second").cast(pa.timestamp("s", tz="UTC"))
+    return pc.strftime(whole, format=DATETIME_FORMAT)
+
+
 def free_text(spec: Field) -> bool:
     """Whether a field holds free text: strings with no pattern or enum to keep a formula out."""
     textual = spec.type == "string" or (spec.item_type == "string" and spec.delimiter is not None)

@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import closing
 from datetime import date, datetime
 from pathlib import Path
@@ -31,7 +31,7 @@ import sqlite_utils
 
 from ..core.files import dump_json, sha256_file
 from ..core.package import Package
-from ..core.schema import Field, Schema, format_datetime
+from ..core.schema import Field, Schema, format_datetime, format_datetimes
 from . import datasette
 
 FORMAT = "sqlite"
@@ -154,27 +154,33 @@ def _batches(package: Package, schema: Schema, size: int) -> Iterator[list[tuple
     step = max(size, CONVERT_ROWS // size * size)
     for start in range(0, table.num_rows, step):
         part = table.slice(start, step)
-        columns = []
-        for spec in schema.fields:
-            column = part.column(spec.name)
-            values = column.to_pylist()
-            if pa.types.is_decimal(column.type):
-                values = [None if v is None else float(v) for v in values]
-            elif spec.item_type is not None or spec.type == "boolean" or pa.types.is_temporal(column.type):
-                convert = _converter(spec)
-                values = [None if v is None else convert(v) for v in values]
-            columns.append(values)
+        columns = [_values(spec, part.column(spec.name)) for spec in schema.fields]
         rows = list(zip(*columns, strict=True))
         for at in range(0, len(rows), size):
             yield rows[at : at + size]
 
 
-def _converter(spec: Field) -> Callable[[Any], Any]:
+# ensure_ascii=False makes json.dumps build an encoder per call: one, built once.
+_JSON_ARRAY = json.JSONEncoder(ensure_ascii=False).encode
+
+
+def _values(spec: Field, column: pa.ChunkedArray) -> list[Any]:
+    """A column's values as SQLite stores them: text as the CSV writes it, lists as JSON arrays.
+
+    Booleans need nothing: Python's bool is an int, and SQLite binds it as 0 or 1.
+    """
+    if pa.types.is_timestamp(column.type):
+        column = format_datetimes(column)
+    elif pa.types.is_date(column.type):
+        column = column.cast(pa.string())  # YYYY-MM-DD, the year in four digits
+    values: list[Any] = column.to_pylist()
+    if pa.types.is_decimal(column.type):
+        return [None if v is None else float(v) for v in values]
     if spec.item_type is not None:
-        return lambda items: json.dumps([_plain(v) for v in items], ensure_ascii=False)
-    if spec.type == "boolean":
-        return int
-    return _plain
+        if spec.item_type == "string":
+            return [None if v is None else _JSON_ARRAY(v) for v in values]
+        return [None if v is None else _JSON_ARRAY([_plain(item) for item in v]) for v in values]
+    return values
 
 
 def _plain(value: Any) -> Any:
