@@ -394,3 +394,25 @@ def test_rows_that_cannot_be_matched_still_count_as_a_change(schema, note, probl
     assert same.data[0].note == other.data[0].note == note
     assert (same.required, other.required) == (Level.NONE, Level.PATCH)
     assert [p.code for p in other.problems] == ([problem] if problem else [])
+
+
+def test_changes_csv_quotes_exactly_as_the_csv_module_does():
+    from faceledger.compare.changes import Diff, ResourceChanges
+
+    awkward = ["plain", "a,comma", 'a "quote"', "a\nbreak", "a\rreturn", " spaced ", "", "semi;colon"]
+    changes = ResourceChanges(
+        "vendors",
+        added=awkward,
+        removed=["gone"],
+        modified=[("ven-x", ["name", "notes"])],
+        reasons={"gone": 'Removed: "wrong", twice'},
+    )
+    nothing = snapshots.nothing()
+    diff = Diff(nothing, nothing, [], [changes], [])
+    expected = io.StringIO(newline="")
+    writer = csv.writer(expected, lineterminator="\r\n")
+    writer.writerow(report.CHANGES_HEADER)
+    writer.writerows(report.change_rows(diff))
+    assert report.changes_csv(diff) == expected.getvalue().encode("utf-8")
+    parsed = list(csv.reader(io.StringIO(report.changes_csv(diff).decode("utf-8"), newline="")))
+    assert sorted(row[2] for row in parsed[1:] if row[1] == "ADD") == sorted(awkward)

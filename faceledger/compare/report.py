@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from typing import Any
 
 from ..core.findings import Finding
@@ -66,12 +67,32 @@ def change_rows(diff: Diff) -> list[tuple[str, str, str, str, str]]:
     return sorted(rows, key=lambda row: (order[row[0]], row[2], row[1]))
 
 
+# What makes the csv module quote a field, besides the comma (counted instead).
+_QUOTED = re.compile(r'["\r\n]')
+
+
 def changes_csv(diff: Diff) -> bytes:
+    """changes.csv as the csv module writes it (minimal quoting, CRLF), most rows joined without it.
+
+    A first release lists every row as added: 130,000 lines at 20,000 documents, a third of a
+    second through csv.writer. Only a row whose fields hold a comma, a quote or a line break
+    needs the writer's quoting, and gets it.
+    """
     out = io.StringIO(newline="")
     writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow(CHANGES_HEADER)
-    writer.writerows(change_rows(diff))
-    return out.getvalue().encode("utf-8")
+    lines = [out.getvalue()]
+    commas = len(CHANGES_HEADER) - 1
+    for row in change_rows(diff):
+        line = ",".join(row)
+        if line.count(",") == commas and not _QUOTED.search(line):
+            lines.append(line + "\r\n")
+        else:
+            out.seek(0)
+            out.truncate()
+            writer.writerow(row)
+            lines.append(out.getvalue())
+    return "".join(lines).encode("utf-8")
 
 
 def as_dict(diff: Diff) -> dict[str, Any]:
