@@ -77,6 +77,25 @@ def test_with_and_without_the_cache_a_build_writes_the_same_release_and_site(
     assert edited != cold
 
 
+@needs_corpus
+def test_after_a_title_edit_only_the_documents_list_page_it_is_on_is_drawn_again(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+):
+    monkeypatch.setattr(pages, "PAGE_SIZE", 50)
+    # The rows a list page turns into Python: only a page the cache does not have.
+    drawn = spy(monkeypatch, pages, "_documents_page", lambda _, chunk, *rest: chunk.num_rows)
+    root = corpus_repo(tmp_path / "repo")
+    build(root, dist=tmp_path / "cold")
+    assert len(drawn) > 2 and set(drawn[:-1]) == {50}
+    drawn.clear()
+    edit_a_title(root)
+    edited = build(root, dist=tmp_path / "edited").release
+    assert drawn == [50]
+    monkeypatch.setenv("FACELEDGER_CACHE", "off")
+    uncached = build(root, dist=tmp_path / "uncached").release
+    assert release_bytes(edited) == release_bytes(uncached)  # type: ignore[arg-type]
+
+
 def test_a_damaged_cache_file_is_ignored_and_the_site_is_the_same(tmp_path: Path):
     root = copy_repo(tmp_path / "repo")
     first = release_bytes(build(root, dist=tmp_path / "first").release)  # type: ignore[arg-type]

@@ -8,6 +8,7 @@ reaches the site without an edit here.
 from __future__ import annotations
 
 import csv
+import hashlib
 import json
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -65,6 +66,12 @@ class Tables:
                 pq.read_table(self.paths[name], columns=list(columns) if columns else None)
             )
         return self.read[(name, columns)]
+
+    def arrow(self, name: str, columns: tuple[str, ...]) -> pa.Table | None:
+        """The resource's `columns` as read from Parquet, not turned into rows; None without the resource."""
+        if name not in self.paths:
+            return None
+        return pq.read_table(self.paths[name], columns=list(columns))
 
     def matching(self, name: str, key: str, values: set[str]) -> list[Row]:
         """The whole rows whose `key` is one of `values`, in the table's order."""
@@ -125,6 +132,19 @@ def _cell(value: Any) -> Any:
     if isinstance(value, list):
         return [_cell(item) for item in value]
     return value
+
+
+def digest(table: pa.Table) -> str:
+    """The SHA-256 of a table's values, whatever its chunks: a cache key for a page drawn from them."""
+    sink = pa.BufferOutputStream()
+    whole = table.combine_chunks()
+    with pa.ipc.new_stream(sink, whole.schema) as writer:
+        writer.write_table(whole)
+    return hashlib.sha256(sink.getvalue()).hexdigest()
+
+
+def rows_of(table: pa.Table) -> list[Row]:
+    return _rows(table)
 
 
 def _rows(table: pa.Table) -> list[Row]:

@@ -8,11 +8,14 @@ Fields come from the release's Table Schema, never from a list kept here.
 from __future__ import annotations
 
 import math
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from functools import partial
 from typing import Any
 
+import pyarrow as pa
+
 from ..publish.cache import RenderCache
-from .data import Release, Row
+from .data import Release, Row, digest, rows_of
 from .env import Cell, page_name, render
 from .env import figure as _text
 
@@ -37,11 +40,8 @@ class Site:
         self.cache = cache or RenderCache()
         self.organizations = release.by_id("organizations", "organization_id")
         self.systems = release.by_id("systems", "system_id")
-        # Every document's title, for links, from the columns the list shows; whole rows only of
-        # the documents evidence cites.
-        self.titles = {
-            key: row["title"] for key, row in release.by_id("documents", "document_id", LISTED).items()
-        }
+        # Whole rows only of the documents evidence cites: the only documents a page links by title
+        # (the list pages read their columns from Arrow, see `documents`).
         cited = {value for field, value in release.cited if field == "document_id"}
         self.documents = {
             str(row["document_id"]): row for row in release.tables.matching("documents", "document_id", cited)
@@ -62,7 +62,7 @@ class Site:
             kind, {}
         ).get(str(key))
         if kind == "documents":
-            return str(self.titles.get(str(key)) or key)
+            return str(self.documents.get(str(key), {}).get("title") or key)
         return str((row or {}).get("name") or key)
 
     def cell(self, resource: str, field: str, value: Any, up: str) -> Cell:
@@ -114,11 +114,27 @@ class Site:
             documents={key: self.documents[key] for key in cited if key in self.documents},
         )
 
+    def page_by(self, template: str, key: Any, values: Callable[[], dict[str, Any]]) -> bytes:
+        """A page cached by `key` instead of its values, which are made only when it is rendered.
+
+        For pages whose values cost more to build than a digest of what they are drawn from:
+        `key` must decide everything `values()` returns.
+        """
+        return self.cache.rendered(
+            f"{template} by key",
+            (self.common, key),
+            lambda: render(template, **self.common, **values()),
+        )
+
     def listing(
         self, name: str, title: str, columns: list[str], rows: list[list[Cell]], **extra: Any
     ) -> bytes:
-        values: dict[str, Any] = {"intro": None, "pages": None, "sortable": True, "up": ""} | extra
-        return self.page("listing.html", title=title, caption=title, columns=columns, rows=rows, **values)
+        return self.page("listing.html", **listing_values(title, columns, rows, **extra))
+
+
+def listing_values(title: str, columns: list[str], rows: list[list[Cell]], **extra: Any) -> dict[str, Any]:
+    values: dict[str, Any] = {"intro": None, "pages": None, "sortable": True, "up": ""} | extra
+    return {"title": title, "caption": title, "columns": columns, "rows": rows, **values}
 
 
 def _contract_row(site: Site, row: Row) -> list[Cell]:
@@ -273,42 +289,54 @@ def _page_file(number: int) -> str:
     return "documents.html" if number == 1 else f"documents-{number}.html"
 
 
+def _documents_page(
+    chunk: pa.Table | None, cites: list[int], number: int, count: int, total: int
+) -> dict[str, Any]:
+    listed: list[list[Cell]] = []
+    for row in [] if chunk is None else rows_of(chunk):
+        key = str(row["document_id"])
+        listed.append(
+            [
+                Cell(row.get("title") or key, _href("documents", key) if cites[len(listed)] else None),
+                Cell(_text(row.get("publisher"))),
+                Cell(_text(row.get("published_at"))[:10]),
+                Cell(cites[len(listed)]),
+                Cell("source" if row.get("url") else "", row.get("url") or None),
+            ]
+        )
+    pages = [{"number": n, "href": _page_file(n), "current": n == number} for n in range(1, count + 1)]
+    return listing_values(
+        "Documents" if count == 1 else f"Documents, page {number} of {count}",
+        ["title", "publisher", "published", "quotes", "source"],
+        listed,
+        pages=pages,
+        intro=f"{total} source documents, {PAGE_SIZE} to a page. A document that evidence quotes has its own page.",
+        sortable=count == 1,
+    )
+
+
 def documents(site: Site) -> Iterator[tuple[str, bytes]]:
-    """The documents list, PAGE_SIZE to a page, and a page for each document something cites."""
-    rows = site.release.rows("documents", LISTED)
-    count = max(1, math.ceil(len(rows) / PAGE_SIZE))
+    """The documents list, PAGE_SIZE to a page, and a page for each document something cites.
+
+    A list page is cached by a digest of its rows' Arrow data and their quote counts: after a
+    one-document edit, the other pages are found without a row of them turned into Python.
+    """
+    table = site.release.tables.arrow("documents", LISTED)
+    ids = [] if table is None else [str(v) for v in table.column("document_id").to_pylist()]
+    quotes = [len(site.release.citing("document_id", key)) for key in ids]
+    count = max(1, math.ceil(len(ids) / PAGE_SIZE))
     for number in range(1, count + 1):
-        chunk = rows[(number - 1) * PAGE_SIZE : number * PAGE_SIZE]
-        listed = []
-        for row in chunk:
-            key = str(row["document_id"])
-            cites = len(site.release.citing("document_id", key))
-            listed.append(
-                [
-                    Cell(row.get("title") or key, _href("documents", key) if cites else None),
-                    Cell(_text(row.get("publisher"))),
-                    Cell(_text(row.get("published_at"))[:10]),
-                    Cell(cites),
-                    Cell("source" if row.get("url") else "", row.get("url") or None),
-                ]
-            )
-        pages = [{"number": n, "href": _page_file(n), "current": n == number} for n in range(1, count + 1)]
-        title = "Documents" if count == 1 else f"Documents, page {number} of {count}"
-        intro = f"{len(rows)} source documents, {PAGE_SIZE} to a page. A document that evidence quotes has its own page."
+        start = (number - 1) * PAGE_SIZE
+        chunk = None if table is None else table.slice(start, PAGE_SIZE)
+        cites = quotes[start : start + PAGE_SIZE]
+        drawn_from = (number, count, len(ids), None if chunk is None else digest(chunk), cites)
         yield (
             _page_file(number),
-            site.listing(
-                "documents",
-                title,
-                ["title", "publisher", "published", "quotes", "source"],
-                listed,
-                pages=pages,
-                intro=intro,
-                sortable=count == 1,
+            site.page_by(
+                "listing.html", drawn_from, partial(_documents_page, chunk, cites, number, count, len(ids))
             ),
         )
-    for listed_row in rows:
-        key = str(listed_row["document_id"])
+    for key in ids:
         evidence = site.release.citing("document_id", key)
         if not evidence:
             continue
