@@ -82,3 +82,29 @@ def test_a_command_keeps_pyarrow_and_sqlite_utils_from_importing_pandas_and_pand
         [sys.executable, "-c", script], capture_output=True, text=True, cwd=tmp_path, check=True
     )
     assert done.stdout.splitlines()[-2:] == ["False None", "(2, 1)"]
+
+
+@pytest.mark.parametrize(("chosen", "expected"), [(None, "jemalloc"), ("system", "system")])
+def test_a_command_uses_arrows_jemalloc_pool_unless_the_user_chose_one(
+    tmp_path: Path, chosen: str | None, expected: str
+):
+    import os
+    import subprocess
+    import sys
+
+    env = {k: v for k, v in os.environ.items() if k != "ARROW_DEFAULT_MEMORY_POOL"}
+    if chosen:
+        env["ARROW_DEFAULT_MEMORY_POOL"] = chosen
+    script = (
+        "import pyarrow as pa\n"
+        "from faceledger.cli import main\n"
+        "try:\n"
+        "    main(['validate', '--help'])\n"
+        "except SystemExit:\n"
+        "    pass\n"
+        "print(pa.default_memory_pool().backend_name)\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, cwd=tmp_path, env=env, check=True
+    )
+    assert done.stdout.splitlines()[-1] == expected

@@ -72,9 +72,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     app = None if missing else _tools_app()
     if app is not None:
         # Here and not in the library: it sets how pyarrow behaves for the rest of the process.
+        from .memory_pool import use_returning_pool
         from .pandas_probe import skip_pandas_probe
 
         skip_pandas_probe()
+        use_returning_pool()
         app(args=args, prog_name="faceledger")
         return 0
     epilog = f"The commands {', '.join(TOOL_COMMANDS)} build and check the data: {light.BUILD_EXTRA}"
