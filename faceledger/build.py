@@ -13,6 +13,7 @@ import json
 import tempfile
 from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass, field, replace
+from functools import partial
 from pathlib import Path
 
 from .checks import check
@@ -213,7 +214,14 @@ def write(
         # Its pages need only the Parquet tables: they are drawn while the zips are made.
         site = SiteRender(release, package.texts, cache)
         fill_release(
-            package, release, release_name(package), changes_csv(changes), stamp, pending, cache, site.pages
+            package,
+            release,
+            release_name(package),
+            partial(changes_csv, changes),
+            stamp,
+            pending,
+            cache,
+            site.pages,
         )
         render_site(release, release / SITE, rendered=site)
         if bundle is not None:

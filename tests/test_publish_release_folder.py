@@ -10,7 +10,7 @@ import pyarrow.parquet as pq
 import pytest
 from frictionless import Package as FrictionlessPackage
 
-from faceledger.build import build
+from faceledger.build import BuildResult, build
 from faceledger.core.schema import DATETIME_FORMAT
 from faceledger.ingest.tables import read_csv
 from faceledger.validate import frictionless_findings
@@ -176,3 +176,32 @@ def test_failed_release_leaves_previous_release_untouched(repo: Path, monkeypatc
         build(repo)
     assert {p: p.read_bytes() for p in release.rglob("*") if p.is_file()} == before
     assert [p.name for p in release.parent.iterdir()] == [release.name]  # no staging folder left
+
+
+def test_changes_that_fail_to_render_fail_the_release_and_leave_no_zip_waiting(
+    build_result: BuildResult, tmp_path: Path
+):
+    import threading
+    from datetime import UTC, datetime
+
+    from faceledger.publish.release_folder import fill_release
+
+    def broken() -> bytes:
+        raise RuntimeError("changes.csv could not be made")
+
+    raised: list[BaseException] = []
+
+    def attempt() -> None:
+        try:
+            fill_release(
+                build_result.package, tmp_path, "faceledger-x", broken, datetime(2030, 1, 1, tzinfo=UTC)
+            )
+        except BaseException as exc:  # noqa: BLE001 - the test reads it
+            raised.append(exc)
+
+    worker = threading.Thread(target=attempt, daemon=True)
+    worker.start()
+    worker.join(timeout=60)
+    assert not worker.is_alive(), "the release hung waiting for changes.csv"
+    assert raised and "could not be made" in str(raised[0]) + str(raised[0].__context__)
+    assert not (tmp_path / "SHA256SUMS").exists()

@@ -15,6 +15,7 @@ the changes and the time to stamp the zips with.
 from __future__ import annotations
 
 import shutil
+import threading
 from collections.abc import Callable, Mapping
 from datetime import datetime
 from functools import partial
@@ -101,13 +102,13 @@ def fill_release(
     package: Package,
     folder: Path,
     name: str,
-    changes: bytes,
+    changes: bytes | Callable[[], bytes],
     stamp: datetime,
     pending: Mapping[str, bytes] | None = None,
     cache: RenderCache | None = None,
     meanwhile: Callable[[], None] | None = None,
 ) -> None:
-    """Write the release called `name` into the empty `folder`.
+    """Write the release called `name` into the empty `folder`; `changes` is changes.csv, or what makes it.
 
     `pending` holds repository files a build has staged but not yet put in place
     (the data dictionary, CHANGELOG.md): the release carries those bytes. What is
@@ -118,25 +119,29 @@ def fill_release(
     """
     pending = pending or {}
     cache = cache or RenderCache()
-    # First the files every zip holds beside its format folder: then each zip can start as soon
-    # as its folder is written.
-    for source, target in RELEASE_EXTRAS:
-        if source in pending:
-            (folder / target).write_bytes(pending[source])
-        elif (package.root / source).is_file():
-            shutil.copyfile(package.root / source, folder / target)
-    (folder / CHANGES).write_bytes(changes)
     zips = Zips(folder, name, stamp, cache, workers=len(FOLDERS))
+    beside = threading.Event()
     try:
         # The database and its zip take longest, mostly in SQLite and zlib, which let go of the
-        # interpreter: they run on a thread of their own while the other formats are written.
-        zips.add(sqlite_db.FORMAT, partial(sqlite_db.write, package, folder / sqlite_db.FORMAT))
+        # interpreter: they run on a thread of their own, started first, while the rest is written.
+        database = partial(sqlite_db.write, package, folder / sqlite_db.FORMAT)
+        zips.add(sqlite_db.FORMAT, database, after=beside)
+        # Then the files every zip holds beside its format folder (changes.csv made meanwhile, when
+        # `changes` is a function), so that each zip can start as soon as its folder is written.
+        for source, target in RELEASE_EXTRAS:
+            if source in pending:
+                (folder / target).write_bytes(pending[source])
+            elif (package.root / source).is_file():
+                shutil.copyfile(package.root / source, folder / target)
+        (folder / CHANGES).write_bytes(changes if isinstance(changes, bytes) else changes())
+        beside.set()
         for exporter in EXPORTERS.values():
             write_format(package, exporter, folder / exporter.FORMAT, cache)
             zips.add(exporter.FORMAT)
         if meanwhile is not None:
             meanwhile()
     finally:
+        beside.set()  # a failure above must not leave the database's zip waiting for ever
         zips.wait()
     # After the zips, and in none of them: it describes the whole release, not one zip's share.
     croissant.write(folder, list(FOLDERS), stamp)

@@ -236,12 +236,20 @@ class Zips:
         self.pool = ThreadPoolExecutor(max_workers=workers)
         self.jobs: list[Future[None]] = []
 
-    def add(self, fmt: str, make: Callable[[], None] | None = None) -> None:
-        """Zip the folder of `fmt`, after running `make` (which writes it) on the same thread."""
+    def add(
+        self, fmt: str, make: Callable[[], None] | None = None, after: threading.Event | None = None
+    ) -> None:
+        """Zip the folder of `fmt`, after running `make` (which writes it) on the same thread.
+
+        `after`, when given, is set once the files beside the format folders are in place: the
+        zip waits for it, `make` does not.
+        """
 
         def job() -> None:
             if make is not None:
                 make()
+            if after is not None:
+                after.wait()
             write_zip(self.folder, fmt, self.release, self.stamp, self.deflated)
 
         self.jobs.append(self.pool.submit(job))
