@@ -223,3 +223,21 @@ def test_datetimes_are_stored_as_the_csv_writes_them_old_years_and_fractions_inc
     expected = [None if v is None else format_datetime(v) for v in values]
     assert format_datetimes(column).to_pylist() == expected
     assert expected[:3] == ["2021-03-04T05:06:07Z", "1969-12-31T23:59:58Z", "0999-01-02T00:00:00Z"]
+
+
+def test_the_search_index_agrees_with_the_rows_it_points_to(built: Path, tmp_path: Path):
+    import shutil
+
+    # The check is an INSERT of a command, which a read-only connection refuses: on a copy.
+    copy = tmp_path / sqlite_db.DATABASE
+    shutil.copyfile(built / "sqlite" / sqlite_db.DATABASE, copy)
+    with closing(sqlite3.connect(copy)) as conn:
+        for name in sqlite_db.SEARCH:
+            fts = f"{name}_fts"
+            conn.execute(f"INSERT INTO [{fts}]([{fts}], rank) VALUES ('integrity-check', 1)")
+            title = conn.execute(f"SELECT title FROM [{name}] ORDER BY rowid LIMIT 1").fetchone()[0]
+            word = max(title.split(), key=len).strip('.,:;"()')
+            found = conn.execute(
+                f"SELECT count(*) FROM [{fts}] WHERE [{fts}] MATCH ?", [f'"{word}"']
+            ).fetchone()
+            assert found[0] >= 1, word
