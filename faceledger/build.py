@@ -24,7 +24,6 @@ from .compare.report import changes_csv
 from .compare.rows import compare
 from .compare.successors import lost
 from .core import git
-from .core.collector import release_garbage
 from .core.files import dump_json
 from .core.findings import BuildFailed, Finding, errors
 from .core.layout import DESCRIPTOR
@@ -182,7 +181,6 @@ def write(
     from .website.render import SiteRender
     from .website.render import render as render_site
 
-    release_garbage()
     package = planned.package
     root = package.root
     # A stale file the plan does not generate is one to remove (publish/repository.py stale_files).

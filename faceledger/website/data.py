@@ -62,7 +62,7 @@ class Tables:
         if name not in self.paths:
             return default
         if (name, columns) not in self.read:
-            self.read[(name, columns)] = _rows(
+            self.read[(name, columns)] = rows_of(
                 pq.read_table(self.paths[name], columns=list(columns) if columns else None)
             )
         return self.read[(name, columns)]
@@ -79,7 +79,7 @@ class Tables:
             return []
         table = pq.read_table(self.paths[name])
         wanted = pc.is_in(table.column(key), value_set=pa.array(sorted(values), table.schema.field(key).type))
-        return _rows(table.filter(wanted))
+        return rows_of(table.filter(wanted))
 
     def count(self, name: str) -> int:
         return pq.ParquetFile(self.paths[name]).metadata.num_rows if name in self.paths else 0
@@ -144,10 +144,6 @@ def digest(table: pa.Table) -> str:
 
 
 def rows_of(table: pa.Table) -> list[Row]:
-    return _rows(table)
-
-
-def _rows(table: pa.Table) -> list[Row]:
     """The table's rows as the site shows them, converted a column at a time (what _cell does to each value)."""
     columns = []
     for name in table.column_names:

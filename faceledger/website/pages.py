@@ -293,14 +293,14 @@ def _documents_page(
     chunk: pa.Table | None, cites: list[int], number: int, count: int, total: int
 ) -> dict[str, Any]:
     listed: list[list[Cell]] = []
-    for row in [] if chunk is None else rows_of(chunk):
+    for row, quotes in zip([] if chunk is None else rows_of(chunk), cites, strict=True):
         key = str(row["document_id"])
         listed.append(
             [
-                Cell(row.get("title") or key, _href("documents", key) if cites[len(listed)] else None),
+                Cell(row.get("title") or key, _href("documents", key) if quotes else None),
                 Cell(_text(row.get("publisher"))),
                 Cell(_text(row.get("published_at"))[:10]),
-                Cell(cites[len(listed)]),
+                Cell(quotes),
                 Cell("source" if row.get("url") else "", row.get("url") or None),
             ]
         )

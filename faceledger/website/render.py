@@ -45,6 +45,8 @@ class SiteRender:
         self.site: pages.Site | None = None
         self.drawn: list[Chart] = []
         self.body: dict[str, bytes] = {}
+        # Whether the release was read before its SHA256SUMS was written (see `pages`).
+        self.downloads_unread = False
 
     @classmethod
     def of(cls, release: Release, cache: RenderCache | None = None) -> SiteRender:
@@ -57,6 +59,7 @@ class SiteRender:
         """Render every file but the home page; the release's Parquet folder must be written."""
         if self.release is None:
             self.release = read_release(self.folder, self.texts, downloads=False)
+            self.downloads_unread = True
         release = self.release
         descriptor = release.descriptor
         licences = descriptor.get("licenses") or [{}]
@@ -86,8 +89,9 @@ class SiteRender:
             self.pages()
         assert self.site is not None and self.release is not None
         release = self.release
-        if not release.downloads:
+        if self.downloads_unread:
             read_downloads(release)
+            self.downloads_unread = False
         descriptor = release.descriptor
         columns = list(release.changes[0]) if release.changes else []
         home = self.site.page(
