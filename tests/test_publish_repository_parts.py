@@ -15,6 +15,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pyarrow as pa
 import pytest
 
 from faceledger.compare import snapshots
@@ -23,6 +24,7 @@ from faceledger.core.layout import shard
 from faceledger.core.package import DERIVED
 from faceledger.core.transaction import FAULT
 from faceledger.ingest.identity import article_key, document_id
+from faceledger.publish.repository import shards, split
 from faceledger.validate import Parts
 
 from .support import GIT_ENV, REPO, cli, commit, copy_repo, dataset_files, derived_text, git
@@ -335,3 +337,36 @@ def test_two_seeds_in_one_part_merge_without_conflict_and_build_again(tmp_path: 
     titles = {row.split(",")[1] for row in derived_text(root, "documents").splitlines()[1:]}
     assert {"Article 6b 0", "Article 6b 1"} <= titles
     assert cli("validate", "--root", str(root)).exit_code == 0
+
+
+# Keys a hostile or odd row could carry: no hyphen, several, a newline, characters past ASCII.
+ODD_KEYS = [
+    "doc-6b2ffdc075ca2b3c",
+    "doc-6",
+    "doc-",
+    "plain",
+    "",
+    "a-b-c",
+    "x-\nab",
+    "x-\u00e9\u20acz",
+    "x-\U0001f600\U0001f600",
+    "-ab",
+    None,
+]
+
+
+def test_the_column_wise_shards_are_shard_of_each_key():
+    got = shards(pa.chunked_array([ODD_KEYS], pa.string())).to_pylist()
+    assert got == [shard(str(key)) if key is not None else "" for key in ODD_KEYS]
+
+
+def test_a_table_splits_into_its_shards_in_sorted_order_each_in_the_tables_order():
+    keys = ["doc-ff1", "doc-001", "doc-ff0", "doc-7a9", "doc-002", *ODD_KEYS]
+    table = pa.table({"document_id": keys, "position": list(range(len(keys)))})
+    expected: dict[str, list[int]] = {}
+    for position, key in enumerate(keys):
+        expected.setdefault(shard(str(key)) if key is not None else "", []).append(position)
+    parts = split(table, "document_id")
+    assert list(parts) == sorted(expected)
+    assert {part: rows.column("position").to_pylist() for part, rows in parts.items()} == expected
+    assert split(table.slice(0, 0), "document_id").keys() == {"00"}

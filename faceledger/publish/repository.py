@@ -14,20 +14,20 @@ from __future__ import annotations
 
 from functools import partial
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
+
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from ..core.files import dump_json
 from ..core.findings import BuildFailed, Finding
-from ..core.layout import DESCRIPTOR, EMPTY_SHARD, part_folder, part_path, shard
+from ..core.layout import DESCRIPTOR, EMPTY_SHARD, SHARD_DIGITS, part_folder, part_path
 from ..core.package import DERIVED, Package
 from ..core.safe_read import inside, unsafe
 from ..ingest.descriptor import CHECKSUMS
 from . import citation, codes_doc, dictionary
 from .cache import RenderCache, table_rendered
 from .exporters import csv as csv_exporter
-
-if TYPE_CHECKING:
-    import pyarrow as pa
 
 
 def repository_files(package: Package, cache: RenderCache | None = None) -> dict[str, bytes]:
@@ -67,12 +67,29 @@ def _parts(resource: dict[str, Any], listed: dict[str, list[str]]) -> dict[str, 
 
 def split(table: pa.Table, key: str) -> dict[str, pa.Table]:
     """The table's rows by shard of their `key`, each in the table's order; one empty part if it has none."""
-    rows: dict[str, list[int]] = {}
-    for index, value in enumerate(table.column(key).to_pylist()):
-        rows.setdefault(shard(str(value)), []).append(index)
-    if not rows:
+    if table.num_rows == 0:
         return {EMPTY_SHARD: table}
-    return {part: table.take(rows[part]) for part in sorted(rows)}
+    of_rows = shards(table.column(key))
+    # A stable sort: each part's rows keep the table's order.
+    order = pc.sort_indices(of_rows)
+    counts = pc.value_counts(of_rows)
+    parts = sorted(zip(counts.field("values").to_pylist(), counts.field("counts").to_pylist(), strict=True))
+    split_rows: dict[str, pa.Table] = {}
+    start = 0
+    for part, count in parts:
+        split_rows[part] = table.take(order.slice(start, count))
+        start += count
+    return split_rows
+
+
+# shard() for a column: the characters after the first hyphen (any character, newlines too).
+_SHARD = f"(?s)-(?P<part>.{{0,{SHARD_DIGITS}}})"
+
+
+def shards(keys: pa.ChunkedArray) -> pa.ChunkedArray:
+    """core/layout.py shard() of every key at once; "" for a missing key, as for one with no hyphen."""
+    found = pc.extract_regex(keys.cast(pa.string()), _SHARD)
+    return pc.fill_null(pc.struct_field(found, [0]), "")
 
 
 def stale_files(package: Package, files: dict[str, bytes]) -> list[str]:
