@@ -30,9 +30,11 @@ from .core.layout import DESCRIPTOR
 from .core.package import Package, Track
 from .core.timestamps import CHANGELOG, release_time
 from .core.transaction import Transaction, recover
+from .ingest import settings
 from .ingest.repository import read_repository
 from .publish.cache import RenderCache
 from .publish.cache import opened as render_cache
+from .publish.database_process import DatabaseProcess
 from .publish.repository import repository_files, stale_files
 
 STALE = "out of date with seeds/, schema/ and the finding-code catalogue: run `faceledger build` and commit the result"
@@ -150,9 +152,17 @@ def build(
     """
     if package is None:
         tidy(root, dist)
-    # One render cache for the plan and the write, so that neither forgets what the other used.
-    with render_cache(root) as cache:
-        return write(plan(root, track=track, package=package, cache=cache), dist, previous, cache=cache)
+    # The database process is started before the plan, so that its imports are done by
+    # the time the database is written. One render cache serves the plan and the write,
+    # so that neither forgets what the other used.
+    with _database_process() as database, render_cache(root) as cache:
+        planned = plan(root, track=track, package=package, cache=cache)
+        return write(planned, dist, previous, cache=cache, database=database)
+
+
+def _database_process() -> AbstractContextManager[DatabaseProcess | None]:
+    # On one core (--jobs 1) everything stays in this process, as the seeds do (ingest/parallel.py).
+    return DatabaseProcess() if settings.jobs() > 1 else nullcontext()
 
 
 def tidy(root: Path, dist: Path | None = None) -> None:
@@ -166,12 +176,14 @@ def write(
     previous: str | snapshots.Snapshot | None = None,
     also: dict[str, bytes] | None = None,
     cache: RenderCache | None = None,
+    database: DatabaseProcess | None = None,
 ) -> BuildResult:
     """Carry out a plan: the repository's generated files (and `also`), the release and the package data.
 
     Every output is staged beside its destination first and put in place only when
     all are ready, in one commit (core/transaction.py): a failure at any point, or
-    a kill, changes none of them.
+    a kill, changes none of them. `database` is the process that writes the SQLite
+    database, if the caller started one (publish/database_process.py).
     """
     # Here, not at the top: `faceledger validate` plans without writing, and the writers
     # import SQLite, pandas, Jinja2 and the charts (a third of a second it need not spend).
@@ -220,6 +232,7 @@ def write(
             pending,
             cache,
             site.pages,
+            database,
         )
         render_site(release, release / SITE, rendered=site)
         if bundle is not None:

@@ -28,6 +28,7 @@ from ..core.package import Package
 from . import croissant, sqlite_db
 from .cache import RenderCache
 from .checksums import write_checksums
+from .database_process import DatabaseProcess
 from .exporters import EXPORTERS, Exporter
 from .zips import Zips
 
@@ -107,6 +108,7 @@ def fill_release(
     pending: Mapping[str, bytes] | None = None,
     cache: RenderCache | None = None,
     meanwhile: Callable[[], None] | None = None,
+    database: DatabaseProcess | None = None,
 ) -> None:
     """Write the release called `name` into the empty `folder`; `changes` is changes.csv, or what makes it.
 
@@ -115,7 +117,8 @@ def fill_release(
     in `cache` (publish/cache.py) is not made again; the bytes are the same.
     `meanwhile` is called once every format folder is written, while the database and
     the zips are still being made (the build renders the site's pages then); it must not
-    write into `folder`, whose SHA256SUMS comes after it.
+    write into `folder`, whose SHA256SUMS comes after it. `database`, if given, is the
+    process that writes sqlite/ (publish/database_process.py); else a thread here does.
     """
     pending = pending or {}
     cache = cache or RenderCache()
@@ -123,9 +126,13 @@ def fill_release(
     beside = threading.Event()
     try:
         # The database and its zip take longest, mostly in SQLite and zlib, which let go of the
-        # interpreter: they run on a thread of their own, started first, while the rest is written.
-        database = partial(sqlite_db.write, package, folder / sqlite_db.FORMAT)
-        zips.add(sqlite_db.FORMAT, database, after=beside)
+        # interpreter: they are started first, while the rest is written (the database, given
+        # `database`, by a process of its own).
+        database_folder = folder / sqlite_db.FORMAT
+        if database is None:
+            zips.add(sqlite_db.FORMAT, partial(sqlite_db.write, package, database_folder), after=beside)
+        else:
+            zips.add(sqlite_db.FORMAT, database.start(package, database_folder), after=beside)
         # Then the files every zip holds beside its format folder (changes.csv made meanwhile, when
         # `changes` is a function), so that each zip can start as soon as its folder is written.
         for source, target in RELEASE_EXTRAS:

@@ -1,0 +1,157 @@
+"""The release's SQLite database, written by a process of its own: the same bytes, or written here when it dies."""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import signal
+import subprocess
+import sys
+import tempfile
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from faceledger.build import BuildResult, build
+from faceledger.core.package import Package
+from faceledger.ingest import settings
+from faceledger.publish import sqlite_db
+from faceledger.publish.database_process import DatabaseProcess
+
+
+def files(folder: Path) -> dict[str, bytes]:
+    return {
+        p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()
+    }
+
+
+def record_writer(monkeypatch: pytest.MonkeyPatch, log: Path, then: Callable[[], None] | None = None) -> None:
+    """sqlite_db.build_database notes which process ran it in `log`, then calls `then` there.
+
+    Patched before the worker is forked, so the worker runs the same patched function.
+    """
+    real = sqlite_db.build_database
+    parent = os.getpid()
+
+    def noted(package: Package, path: Path) -> None:
+        with log.open("a") as out:
+            out.write(f"{os.getpid()}\n")
+        if then is not None and os.getpid() != parent:
+            then()
+        real(package, path)
+
+    monkeypatch.setattr(sqlite_db, "build_database", noted)
+
+
+def writers(log: Path) -> list[int]:
+    return [int(line) for line in log.read_text().split()]
+
+
+def written_here(
+    package: Package, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, then: Callable[[], None] | None = None
+) -> tuple[dict[str, bytes], Path]:
+    """The files sqlite_db.write gives in this process, then the log of a writer patched after it."""
+    sqlite_db.write(package, tmp_path / "here")
+    log = tmp_path / "writers"
+    record_writer(monkeypatch, log, then)
+    return files(tmp_path / "here"), log
+
+
+def test_the_process_writes_the_bytes_this_process_writes(
+    build_result: BuildResult, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+):
+    package = build_result.package
+    expected, log = written_here(package, tmp_path, monkeypatch)
+    with DatabaseProcess() as process:
+        process.start(package, tmp_path / "there")()
+    assert files(tmp_path / "there") == expected
+    assert (tmp_path / "here" / sqlite_db.DATABASE).stat().st_size > 0
+    assert writers(log) != [os.getpid()]
+
+
+def test_a_worker_killed_before_its_work_leaves_the_database_to_this_process(
+    build_result: BuildResult, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+):
+    package = build_result.package
+    expected, log = written_here(package, tmp_path, monkeypatch)
+    before = set(multiprocessing.active_children())
+    with DatabaseProcess() as process:
+        (worker,) = set(multiprocessing.active_children()) - before
+        os.kill(worker.pid, signal.SIGKILL)
+        worker.join(10)
+        process.start(package, tmp_path / "there")()
+    assert files(tmp_path / "there") == expected
+    assert writers(log) == [os.getpid()]
+
+
+def test_a_worker_that_dies_at_its_work_leaves_the_database_to_this_process(
+    build_result: BuildResult, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+):
+    package = build_result.package
+    expected, log = written_here(
+        package, tmp_path, monkeypatch, then=lambda: os.kill(os.getpid(), signal.SIGKILL)
+    )
+    with DatabaseProcess() as process:
+        process.start(package, tmp_path / "there")()
+    assert files(tmp_path / "there") == expected
+    died, survivor = writers(log)
+    assert died != os.getpid() and survivor == os.getpid()
+
+
+def leftovers() -> set[str]:
+    return {p.name for p in Path(tempfile.gettempdir()).glob("faceledger-tables-*")}
+
+
+def test_a_failure_in_the_worker_fails_the_build_as_itself_and_leaves_nothing(
+    repo: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+):
+    def fail() -> None:
+        raise RuntimeError("disk I/O error")
+
+    record_writer(monkeypatch, tmp_path / "writers", then=fail)
+    before = leftovers()
+    with settings.configured(jobs=2), pytest.raises(RuntimeError, match="disk I/O error"):
+        build(repo)
+    assert not (repo / "dist").exists() or not any((repo / "dist").iterdir())
+    assert leftovers() == before
+    assert writers(tmp_path / "writers") != [os.getpid()]
+
+
+def test_on_one_core_the_database_is_written_in_this_process(
+    repo: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+):
+    log = tmp_path / "writers"
+    record_writer(monkeypatch, log)
+    with settings.configured(jobs=1):
+        build(repo)
+    assert writers(log) == [os.getpid()]
+    with settings.configured(jobs=2):
+        build(repo)
+    assert writers(log)[1] != os.getpid()
+
+
+# A parent that starts the worker, says so, and waits to be killed.
+PARENT = """
+import sys, time
+from faceledger.publish.database_process import DatabaseProcess
+process = DatabaseProcess()
+print("started", flush=True)
+time.sleep(60)
+"""
+
+
+def test_a_worker_leaves_when_its_parent_is_killed_and_holds_no_pipe_open():
+    parent = subprocess.Popen(
+        [sys.executable, "-c", PARENT], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+    )
+    try:
+        assert parent.stdout is not None
+        assert parent.stdout.readline() == "started\n"
+        parent.kill()
+        # EOF on both pipes means every process holding them (the worker too) is gone.
+        out, _ = parent.communicate(timeout=10)
+    finally:
+        parent.kill()
+    assert out == ""
+    assert parent.returncode == -signal.SIGKILL
