@@ -99,6 +99,26 @@ def test_a_worker_that_dies_at_its_work_leaves_the_database_to_this_process(
     assert died != os.getpid() and survivor == os.getpid()
 
 
+def test_the_worker_removes_the_tables_files_before_it_writes(
+    build_result: BuildResult, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+):
+    """So that a kill of either process during the write leaves no copy of the tables behind."""
+    temporary = tmp_path / "temporary"
+    temporary.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(temporary))  # before the fork: the worker's too
+    seen = tmp_path / "seen"
+
+    def note() -> None:
+        seen.write_text("".join(f"{p.name}\n" for p in temporary.iterdir()))
+
+    package = build_result.package
+    expected, _ = written_here(package, tmp_path, monkeypatch, then=note)
+    with DatabaseProcess() as process:
+        process.start(package, tmp_path / "there")()
+    assert seen.read_text() == ""
+    assert files(tmp_path / "there") == expected
+
+
 def leftovers() -> set[str]:
     return {p.name for p in Path(tempfile.gettempdir()).glob("faceledger-tables-*")}
 

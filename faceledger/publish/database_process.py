@@ -7,8 +7,9 @@ interpreter of its own.
 
 The process is started when a build begins (`DatabaseProcess()`), so that its imports
 are done while the plan is made. The tables reach it as Arrow IPC files it maps, not
-as a copy through a pipe, which would cost this process their size again. It writes
-the bytes sqlite_db.write writes here; if it dies, the database is written here.
+as a copy through a pipe, which would cost this process their size again; it removes
+the files once mapped. It writes the bytes sqlite_db.write writes here; if it dies,
+the database is written here.
 """
 
 from __future__ import annotations
@@ -60,6 +61,9 @@ def _write(package: Package, names: list[str], tables: Path, folder: Path) -> No
     for name in names:
         with pa.memory_map(str(tables / f"{name}.arrow")) as source:
             mapped[name] = Table(name, pa.ipc.open_file(source).read_all())
+    # Mapped, the files need no names: removed now, a kill of either process during the write
+    # leaves no copy of the tables (gigabytes at a million documents) in the temporary folder.
+    shutil.rmtree(tables, ignore_errors=True)
     sqlite_db.write(replace(package, tables=mapped), folder)
 
 
