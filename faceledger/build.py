@@ -115,14 +115,18 @@ def assemble(root: Path, track: Track | None = None) -> tuple[Package, snapshots
 
 
 def plan(
-    root: Path, track: Track | None = None, package: Package | None = None, cache: RenderCache | None = None
+    root: Path,
+    track: Track | None = None,
+    package: Package | None = None,
+    cache: RenderCache | None = None,
+    previous: snapshots.Snapshot | None = None,
 ) -> Plan:
     """Read and check `root` (or take `package`, already assembled from it); raise BuildFailed on errors.
 
     The repository's parts come from the render cache where they were rendered before:
-    `cache` when the caller has it open, else one opened for this plan alone.
+    `cache` when the caller has it open, else one opened for this plan alone. `previous`
+    is the release that assemble found `package` builds on, if the caller assembled it.
     """
-    previous = None
     if package is None:
         package, previous = assemble(root, track=track)
     if errors(package.findings):
@@ -150,14 +154,23 @@ def build(
     `package` is the package already assembled from `root`, if the caller has it.
     First it finishes or tidies away what a killed build left (see tidy).
     """
+    last = None
     if package is None:
         tidy(root, dist)
     # The database process is started before the plan, so that its imports are done by
-    # the time the database is written. One render cache serves the plan and the write,
-    # so that neither forgets what the other used.
+    # the time the database is written, and given the tables as soon as they are checked.
+    # One render cache serves the plan and the write, so that neither forgets what the other used.
     with _database_process() as database, render_cache(root) as cache:
-        planned = plan(root, track=track, package=package, cache=cache)
+        if package is None:
+            package, last = assemble(root, track=track)
+        if database is not None and not errors(package.findings):
+            database.begin(package, _dist(root, dist))
+        planned = plan(root, track=track, package=package, cache=cache, previous=last)
         return write(planned, dist, previous, cache=cache, database=database)
+
+
+def _dist(root: Path, dist: Path | None) -> Path:
+    return dist if dist is not None else root / "dist"
 
 
 def _database_process() -> AbstractContextManager[DatabaseProcess | None]:
@@ -212,7 +225,7 @@ def write(
     # The repository keeps the version as written; the release and the package data carry the build's.
     package.descriptor = {**package.descriptor, "version": build_version(root, changes, text)}
     stamp = release_time(root, package.version, text)
-    target = dist if dist is not None else root / "dist"
+    target = _dist(root, dist)
     bundle = source_bundle(root)
     with Transaction(root, (target,)) as outputs, _cache(root, cache) as cache:
         for rel, data in pending.items():

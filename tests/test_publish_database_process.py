@@ -8,8 +8,11 @@ import signal
 import subprocess
 import sys
 import tempfile
+import time
 from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -17,7 +20,7 @@ from faceledger.build import BuildResult, build
 from faceledger.core.package import Package
 from faceledger.ingest import settings
 from faceledger.publish import sqlite_db
-from faceledger.publish.database_process import DatabaseProcess
+from faceledger.publish.database_process import STAGING, DatabaseProcess
 
 
 def files(folder: Path) -> dict[str, bytes]:
@@ -175,3 +178,78 @@ def test_a_worker_leaves_when_its_parent_is_killed_and_holds_no_pipe_open():
         parent.kill()
     assert out == ""
     assert parent.returncode == -signal.SIGKILL
+
+
+def test_the_database_is_begun_before_the_repository_parts_are_rendered(
+    repo: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+):
+    """It needs only the checked tables: the rest of the plan and the release are made meanwhile."""
+    import faceledger.build as building
+
+    log = tmp_path / "writers"
+    record_writer(monkeypatch, log)
+    seen: list[list[int]] = []
+    real = building.repository_files
+
+    def parts(*args: Any, **kwargs: Any) -> Any:
+        deadline = time.monotonic() + 20
+        while not (log.exists() and writers(log)) and time.monotonic() < deadline:
+            time.sleep(0.01)
+        seen.append(writers(log) if log.exists() else [])
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(building, "repository_files", parts)
+    with settings.configured(jobs=2):
+        result = build(repo)
+    (worker,) = seen[0]
+    assert worker != os.getpid()
+    assert writers(log) == [worker]
+    assert result.release is not None and (result.release / "sqlite" / sqlite_db.DATABASE).stat().st_size
+    assert sorted(p.name for p in (repo / "dist").iterdir()) == [result.release.name]
+
+
+def test_a_build_that_fails_after_the_database_began_leaves_nothing_in_dist(
+    repo: Path, monkeypatch: pytest.MonkeyPatch
+):
+    import faceledger.build as building
+
+    def fail(*args: Any, **kwargs: Any) -> Any:
+        raise RuntimeError("the parts could not be rendered")
+
+    monkeypatch.setattr(building, "repository_files", fail)
+    with settings.configured(jobs=2), pytest.raises(RuntimeError, match="could not be rendered"):
+        build(repo)
+    assert not (repo / "dist").exists()
+    (repo / "dist").mkdir()
+    with settings.configured(jobs=2), pytest.raises(RuntimeError, match="could not be rendered"):
+        build(repo)
+    assert list((repo / "dist").iterdir()) == []
+
+
+def test_a_database_begun_on_other_tables_is_not_used(
+    build_result: BuildResult, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+):
+    package = build_result.package
+    documents = package.tables["documents"]
+    fewer = replace(
+        package, tables={**package.tables, "documents": replace(documents, data=documents.data[:1])}
+    )
+    sqlite_db.write(fewer, tmp_path / "expected")
+    dist = tmp_path / "dist"
+    with DatabaseProcess() as process:
+        process.begin(package, dist)
+        (staging,) = dist.iterdir()
+        assert staging.name.startswith(STAGING)
+        process.start(fewer, tmp_path / "there")()
+    assert files(tmp_path / "there") == files(tmp_path / "expected")
+    assert not dist.exists()  # begin made it, and nothing else is in it
+
+
+def test_a_database_left_in_dist_by_a_killed_build_is_removed_by_the_next(repo: Path):
+    left = repo / "dist" / f"{STAGING}k1lled00"
+    left.mkdir(parents=True)
+    (left / sqlite_db.DATABASE).write_bytes(b"half a database")
+    with settings.configured(jobs=1):
+        result = build(repo)
+    assert result.release is not None
+    assert sorted(p.name for p in (repo / "dist").iterdir()) == [result.release.name]

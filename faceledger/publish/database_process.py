@@ -6,14 +6,20 @@ twice as long as alone, and the release waits for it. A second process has an
 interpreter of its own.
 
 The process is started when a build begins (`DatabaseProcess()`), so that its imports
-are done while the plan is made. The tables reach it as Arrow IPC files it maps, not
-as a copy through a pipe, which would cost this process their size again; it removes
-the files once mapped. It writes the bytes sqlite_db.write writes here; if it dies,
-the database is written here.
+are done while the plan is made, and it is given the tables (`begin`) as soon as they
+are read and checked: the database file needs nothing the rest of the plan makes (the
+repository's parts, the version, changes.csv), and it is the release's longest job.
+It builds the file in a staging folder of the dist folder, `.faceledger-database.staging-*`,
+which the release then takes by a rename; a build killed meanwhile leaves that folder to
+the next build's tidy-up (core/transaction.py recover). The tables reach the worker as
+Arrow IPC files it maps, not as a copy through a pipe, which would cost this process
+their size again; it removes the files once mapped. It writes the bytes
+sqlite_db.write writes here; if it dies, the database is written here.
 """
 
 from __future__ import annotations
 
+import contextlib
 import multiprocessing
 import os
 import shutil
@@ -23,7 +29,7 @@ import time
 from collections.abc import Callable
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from functools import partial
 from pathlib import Path
 from types import TracebackType
@@ -31,6 +37,10 @@ from types import TracebackType
 import pyarrow as pa
 
 from ..core.package import Package, Table
+
+# The staging folder of a database begun before its release (core/transaction.py's LEFTOVER form,
+# named like a release, so that recover removes it from dist/ after a kill).
+STAGING = ".faceledger-database.staging-"
 
 
 def _watch(parent: int) -> None:
@@ -54,9 +64,7 @@ def _ready() -> None:
     from . import sqlite_db  # noqa: F401
 
 
-def _write(package: Package, names: list[str], tables: Path, folder: Path) -> None:
-    from . import sqlite_db
-
+def _mapped(package: Package, names: list[str], tables: Path) -> Package:
     mapped = {}
     for name in names:
         with pa.memory_map(str(tables / f"{name}.arrow")) as source:
@@ -64,7 +72,24 @@ def _write(package: Package, names: list[str], tables: Path, folder: Path) -> No
     # Mapped, the files need no names: removed now, a kill of either process during the write
     # leaves no copy of the tables (gigabytes at a million documents) in the temporary folder.
     shutil.rmtree(tables, ignore_errors=True)
-    sqlite_db.write(replace(package, tables=mapped), folder)
+    return replace(package, tables=mapped)
+
+
+def _write(package: Package, names: list[str], tables: Path, folder: Path) -> None:
+    from . import sqlite_db
+
+    sqlite_db.write(_mapped(package, names, tables), folder)
+
+
+def _build(package: Package, names: list[str], tables: Path, path: Path) -> None:
+    from . import sqlite_db
+
+    sqlite_db.build_database(_mapped(package, names, tables), path)
+
+
+def _light(package: Package) -> Package:
+    # What the database needs of the package but its tables: schemas and descriptor, a few KB.
+    return replace(package, tables={}, texts={}, findings=[], successors={}, _views={})
 
 
 def _save(package: Package, folder: Path) -> list[str]:
@@ -93,6 +118,41 @@ def _finish(
     sqlite_db.write(package, folder)
 
 
+@dataclass
+class _Early:
+    """A database the worker was given before the release began: `begin`'s work in flight."""
+
+    tables: dict[str, Table]  # the package's tables it is made of
+    done: Future[None]
+    temporary: tempfile.TemporaryDirectory[str]  # the tables' Arrow files
+    staging: Path  # the folder in dist/ the worker writes the database into
+    made: Path | None  # the dist folder, when begin made it
+
+    def made_of(self, package: Package) -> bool:
+        tables = package.tables
+        return tables.keys() == self.tables.keys() and all(tables[n] is t for n, t in self.tables.items())
+
+    def finish(self, package: Package, folder: Path) -> None:
+        from . import sqlite_db
+
+        with self.temporary:
+            try:
+                self.done.result()
+            except BrokenProcessPool:
+                # The worker died at the work: the database is written here instead.
+                sqlite_db.write(package, folder)
+                return
+        sqlite_db.write(package, folder, built=self.staging / sqlite_db.DATABASE)
+
+    def discard(self) -> None:
+        """Remove what it left in dist/ (once the worker is done with it)."""
+        self.temporary.cleanup()
+        shutil.rmtree(self.staging, ignore_errors=True)
+        if self.made is not None:
+            with contextlib.suppress(OSError):
+                self.made.rmdir()  # only while empty: a release written there keeps it
+
+
 class DatabaseProcess:
     """A worker process that writes sqlite/ (publish/sqlite_db.py); use it as a context manager."""
 
@@ -106,6 +166,34 @@ class DatabaseProcess:
             initargs=(os.getpid(),),
         )
         self._pool.submit(_ready)
+        self._early: _Early | None = None
+
+    def begin(self, package: Package, dist: Path) -> None:
+        """Have the worker start the database of `package`'s tables, in a staging folder in `dist`.
+
+        `start` takes it when given the same tables; else it is thrown away on close.
+        If the worker is gone already, nothing is begun and `start` writes the database here.
+        """
+        from . import sqlite_db
+
+        made = None
+        if not dist.exists():
+            dist.mkdir(parents=True)
+            made = dist
+        staging = Path(tempfile.mkdtemp(prefix=STAGING, dir=dist))
+        temporary = tempfile.TemporaryDirectory(prefix="faceledger-tables-")
+        early = _Early(dict(package.tables), Future(), temporary, staging, made)
+        try:
+            names = _save(package, Path(temporary.name))
+            path = staging / sqlite_db.DATABASE
+            early.done = self._pool.submit(_build, _light(package), names, Path(temporary.name), path)
+        except BrokenProcessPool:
+            early.discard()
+            return
+        except BaseException:
+            early.discard()
+            raise
+        self._early = early
 
     def start(self, package: Package, folder: Path) -> Callable[[], None]:
         """Have the worker do what sqlite_db.write(package, folder) does; the call returned waits for it.
@@ -115,12 +203,12 @@ class DatabaseProcess:
         """
         from . import sqlite_db
 
+        if self._early is not None and self._early.made_of(package):
+            return partial(self._early.finish, package, folder)
         temporary = tempfile.TemporaryDirectory(prefix="faceledger-tables-")
         try:
             names = _save(package, Path(temporary.name))
-            # What the database needs of the package but its tables: schemas and descriptor, a few KB.
-            light = replace(package, tables={}, texts={}, findings=[], successors={}, _views={})
-            done = self._pool.submit(_write, light, names, Path(temporary.name), folder)
+            done = self._pool.submit(_write, _light(package), names, Path(temporary.name), folder)
         except BrokenProcessPool:
             # The worker died before it was given the work (killed, out of memory): it is done here.
             temporary.cleanup()
@@ -132,6 +220,9 @@ class DatabaseProcess:
 
     def close(self) -> None:
         self._pool.shutdown(wait=True, cancel_futures=True)
+        if self._early is not None:
+            self._early.discard()
+            self._early = None
 
     def __enter__(self) -> DatabaseProcess:
         return self

@@ -19,6 +19,7 @@ The header still records the version of the SQLite library that wrote it
 from __future__ import annotations
 
 import json
+import os
 import sqlite3
 from collections.abc import Iterator
 from contextlib import closing
@@ -57,11 +58,18 @@ COLUMN_TYPES: dict[str, type] = {
 }
 
 
-def write(package: Package, folder: Path) -> None:
-    """Write sqlite/ into `folder`: the database, its Datasette metadata and a datapackage.json for both."""
+def write(package: Package, folder: Path, built: Path | None = None) -> None:
+    """Write sqlite/ into `folder`: the database, its Datasette metadata and a datapackage.json for both.
+
+    `built` is the database build_database already made of this package's tables, on the
+    same file system: it is moved in, not made again.
+    """
     folder.mkdir(parents=True)
     path = folder / DATABASE
-    build_database(package, path)
+    if built is None:
+        build_database(package, path)
+    else:
+        os.replace(built, path)
     metadata = datasette.metadata(package, DESCRIPTIONS, VIEW, SEARCH)
     (folder / datasette.METADATA).write_bytes(dump_json(metadata))
     (folder / "datapackage.json").write_bytes(dump_json(descriptor(package, folder)))
