@@ -87,7 +87,7 @@ def build_documents(
     now = reference_time(root)
     if record is not None:
         # Before the seeds are read: a seed that changes after this is hashed again next time.
-        record.stats = [snapshot.file_stat(root, rel) for rel in rels]
+        record.stats = snapshot.file_stats(root, rels, names)
     with nullcontext(opened) if opened is not None else cache.opened(root) as (store, refusals):
         out.findings += refusals
         keys: dict[str, str | None] = {}

@@ -98,7 +98,7 @@ def _patched(
         record.stats.insert(added, None)
         record.seeds.insert(added, ([], []))
     # A seed whose file is as it was when the last build read it keeps its key; the rest are hashed.
-    stats = [snapshot.file_stat(root, rel) for rel in rels]
+    stats = snapshot.file_stats(root, rels, names)
     todo = [
         i
         for i, (now_, then) in enumerate(zip(stats, record.stats, strict=True))
