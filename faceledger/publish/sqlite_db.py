@@ -25,15 +25,17 @@ from collections.abc import Iterator
 from contextlib import closing
 from datetime import date, datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pyarrow as pa
-import sqlite_utils
 
 from ..core.files import dump_json, sha256_file
 from ..core.package import Package
 from ..core.schema import Field, Schema, format_datetime, format_datetimes
 from . import datasette
+
+if TYPE_CHECKING:
+    import sqlite_utils
 
 FORMAT = "sqlite"
 DATABASE = "faceledger.db"
@@ -76,6 +78,10 @@ def write(package: Package, folder: Path, built: Path | None = None) -> None:
 
 
 def build_database(package: Package, path: Path) -> None:
+    # Here, not at the top: the build's own process imports this module for the release's
+    # layout, while the database is written by a worker (publish/database_process.py).
+    import sqlite_utils
+
     with closing(sqlite3.connect(path, isolation_level=None)) as conn:
         conn.execute(f"PRAGMA page_size = {PAGE_SIZE}")
         # The file is written into the release's staging folder, which a failed build throws away
