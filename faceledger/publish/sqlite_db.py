@@ -9,9 +9,11 @@ the Datasette metadata (datasette.py) and into the `field_descriptions` table,
 so that a reader with the bare file (sqlite3, DuckDB) still has them.
 
 The file is the same bytes for the same package and the same SQLite library:
-tables are created and filled in one fixed order, VACUUM lays their pages out
-afresh, the full-text index is then built and merged into one segment, and the
-journal is the default rollback one (WAL would leave bytes of its own in the header).
+tables are created and filled in one fixed order, the full-text index is then built
+and merged into one segment, and the journal is the default rollback one (WAL would
+leave bytes of its own in the header). There is no VACUUM: SQLite lays out the same
+statements the same way, and a VACUUM of the filled tables cost a fifth of the
+database's time at 20,000 documents, for a file 2.4 % smaller that deflates 3.6 % larger.
 The header still records the version of the SQLite library that wrote it
 (offset 96), so another SQLite version gives other bytes (README, "SQLite").
 """
@@ -95,8 +97,6 @@ def build_database(package: Package, path: Path) -> None:
         view = _view_sql(package)
         if view is not None:
             db.create_view(VIEW, view)
-        # Before the search index: VACUUM may renumber the rowids the index points to.
-        db.vacuum()
         for name, columns in SEARCH.items():
             if name in package.tables:
                 _add_search(db, package.view(name), columns)
@@ -141,7 +141,7 @@ def _add_table(db: sqlite_utils.Database, package: Package, name: str) -> None:
     insert = f"INSERT INTO [{name}] ({names}) VALUES ({marks})"
     # Rows straight from Arrow, no dict per row, in the batches sqlite-utils' insert_all took them
     # (999 parameters at most, one transaction each): the header's change counter (offset 24)
-    # counts transactions, and VACUUM keeps it, so other batches would give other bytes.
+    # counts transactions, so other batches would give other bytes.
     size = max(1, min(1000, SQLITE_MAX_VARS // len(schema.fields)))
     for batch in _batches(package, schema, size):
         db.conn.execute("BEGIN")
@@ -235,7 +235,7 @@ def _add_search(db: sqlite_utils.Database, schema: Schema, columns: tuple[str, .
     fts = f"{schema.resource}_fts"
     # One b-tree segment whatever the insert batches were: the index's bytes follow the rows alone.
     db.execute(f"INSERT INTO [{fts}]([{fts}]) VALUES ('optimize')")
-    # The index is built after VACUUM, from the rows as they stay: its integrity check (a tenth of a
+    # The index is built from the rows as they stay: its integrity check (a tenth of a
     # second at 20k documents) is the tests' (tests/test_publish_sqlite.py), not every build's.
 
 
