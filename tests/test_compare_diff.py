@@ -416,3 +416,34 @@ def test_changes_csv_quotes_exactly_as_the_csv_module_does():
     assert report.changes_csv(diff) == expected.getvalue().encode("utf-8")
     parsed = list(csv.reader(io.StringIO(report.changes_csv(diff).decode("utf-8"), newline="")))
     assert sorted(row[2] for row in parsed[1:] if row[1] == "ADD") == sorted(awkward)
+
+
+@pytest.mark.parametrize(
+    "added",
+    [
+        [],
+        ["doc-b", "doc-a", "doc-ü", "doc-c"],
+        ["line\r\nlike", "doc-a"],
+        ["doc-a", "two,fields"],
+        ['say "hi"'],
+    ],
+    ids=["nothing", "plain", "a line break", "a comma", "a quote"],
+)
+def test_changes_csv_is_the_csv_modules_whether_or_not_a_row_needs_quoting(added: list[str]):
+    from faceledger.compare.changes import Diff, ResourceChanges
+
+    changes = ResourceChanges("vendors", added=added, modified=[("doc-a", ["name"])] if added else [])
+    nothing = snapshots.nothing()
+    diff = Diff(nothing, nothing, [], [changes, ResourceChanges("others", removed=added[:1])], [])
+    expected = io.StringIO(newline="")
+    writer = csv.writer(expected, lineterminator="\r\n")
+    writer.writerow(report.CHANGES_HEADER)
+    rows = sorted(
+        [("vendors", "ADD", key, "", "") for key in added]
+        + [("vendors", "MOD", "doc-a", "name", "")] * bool(added)
+        + [("others", "DEL", key, "", "") for key in added[:1]],
+        key=lambda row: (row[0] != "vendors", row[2], row[1]),
+    )
+    writer.writerows(rows)
+    assert report.change_rows(diff) == rows
+    assert report.changes_csv(diff) == expected.getvalue().encode("utf-8")
