@@ -69,6 +69,9 @@ def main() -> None:
     env = {**os.environ, "SOURCE_DATE_EPOCH": EPOCH}
     env.pop("FACELEDGER_CACHE", None)
     env.pop("FACELEDGER_JOBS", None)
+    # Commands run as an installed faceledger does, from bytecode compiled once (round 0 writes
+    # it): a shell that sets this would time Python compiling the source in every run instead.
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
     with tempfile.TemporaryDirectory(prefix="faceledger-bench-") as tmp:
         started = time.perf_counter()
         tree = make_tree(Path(tmp) / "tree", args.documents)
