@@ -133,3 +133,30 @@ def test_a_committed_render_cache_is_never_read(tmp_path: Path):
     second = release_bytes(build(root, dist=tmp_path / "second").release)  # type: ignore[arg-type]
     assert second == first
     assert not any(b"POISONED" in data for data in second.values())
+
+
+def test_a_chunk_is_digested_once_for_every_format_that_encodes_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+):
+    import pyarrow as pa
+
+    rows = pa.table({"id": [f"doc-{i}" for i in range(cache.CHUNK_ROWS * 2 + 1)]})
+    other = pa.table({"id": [f"other-{i}" for i in range(cache.CHUNK_ROWS * 2 + 1)]})
+    digested: list[int] = []
+    real = cache.table_digest
+
+    def counted(table: pa.Table) -> str:
+        digested.append(table.num_rows)
+        return real(table)
+
+    monkeypatch.setattr(cache, "table_digest", counted)
+    with cache.opened(tmp_path) as opened:
+        assert opened.connection is not None
+        for kind in ("csv rows", "jsonl rows"):
+            for table in (rows, other):
+                encoded = b"".join(cache.chunks(opened, kind, None, table, lambda t: repr(t["id"]).encode()))
+                assert encoded == b"".join(
+                    repr(table.slice(s, cache.CHUNK_ROWS)["id"]).encode()
+                    for s in range(0, table.num_rows, cache.CHUNK_ROWS)
+                )
+    assert digested == [cache.CHUNK_ROWS, cache.CHUNK_ROWS, 1] * 2

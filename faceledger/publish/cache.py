@@ -64,6 +64,9 @@ class RenderCache(cache_store.Store):
         super().__init__(connection, TABLE, salt)
         self.pending = 0  # bytes in `new`
         self.hits = 0
+        # Each chunk's digest by its table and first row: the CSV and JSON Lines files digest the
+        # same chunks. The table is kept beside it, so that an id is never taken for another table's.
+        self.digests: dict[tuple[int, int], tuple[pa.Table, str]] = {}
         # The release's zips render on threads of their own (publish/zips.py).
         self.lock = threading.RLock()
 
@@ -162,15 +165,31 @@ def table_digest(table: pa.Table) -> str:
 
 
 def table_rendered(
-    cache: RenderCache | None, kind: str, values: Any, table: pa.Table, encode: Callable[[pa.Table], bytes]
+    cache: RenderCache | None,
+    kind: str,
+    values: Any,
+    table: pa.Table,
+    encode: Callable[[pa.Table], bytes],
+    digest: Callable[[], str] | None = None,
 ) -> bytes:
     """`encode(table)`, from `cache` when the same rows (and `values`) were encoded before.
 
-    With no cache the table is not digested: that is most of a lookup's cost.
+    With no cache the table is not digested: that is most of a lookup's cost. `digest`,
+    if given, gives table_digest(table) some other way.
     """
     if cache is None or cache.connection is None:
         return encode(table)
-    return cache.rendered(kind, (values, table_digest(table)), partial(encode, table))
+    found = digest() if digest is not None else table_digest(table)
+    return cache.rendered(kind, (values, found), partial(encode, table))
+
+
+def _chunk_digest(cache: RenderCache, table: pa.Table, start: int) -> str:
+    known = cache.digests.get((id(table), start))
+    if known is not None and known[0] is table:
+        return known[1]
+    found = table_digest(table.slice(start, CHUNK_ROWS))
+    cache.digests[(id(table), start)] = (table, found)
+    return found
 
 
 def chunks(
@@ -182,4 +201,5 @@ def chunks(
     encoding of a chunk must not depend on the rows around it.
     """
     for start in range(0, table.num_rows, CHUNK_ROWS):
-        yield table_rendered(cache, kind, values, table.slice(start, CHUNK_ROWS), encode)
+        digest = partial(_chunk_digest, cache, table, start) if cache is not None else None
+        yield table_rendered(cache, kind, values, table.slice(start, CHUNK_ROWS), encode, digest)
