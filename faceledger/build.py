@@ -95,15 +95,19 @@ class BuildResult:
     changes: Diff | None = None
 
 
-def assemble(root: Path, track: Track | None = None) -> tuple[Package, snapshots.Snapshot | None]:
-    """The repository read and checked against the release it builds on, which is returned too.
+def assemble(
+    root: Path, track: Track | None = None, package: Package | None = None
+) -> tuple[Package, snapshots.Snapshot | None]:
+    """The repository read (or `package`, read from it but not checked) and checked against the
+    release it builds on, which is returned too.
 
     An id that release published and this version lost without a tombstone is
     followed to the row that evidently carries it on, so that a reference to the
     old id is told which id to cite (compare/successors.py). A release that cannot
     be read is left to the comparison after the build, which names what is wrong.
     """
-    package = read_repository(root, track=track)
+    if package is None:
+        package = read_repository(root, track=track)
     try:
         previous: snapshots.Snapshot | None = snapshots.last_release(root, package.version)
     except (BuildFailed, git.GitError):
@@ -158,13 +162,17 @@ def build(
     if package is None:
         tidy(root, dist)
     # The database process is started before the plan, so that its imports are done by
-    # the time the database is written, and given the tables as soon as they are checked.
+    # the time the database is written, and given the tables as soon as they are read: while
+    # they are checked, and the rest planned. Checks that fail stop it (publish/database_process.py).
     # One render cache serves the plan and the write, so that neither forgets what the other used.
     with _database_process() as database, render_cache(root) as cache:
+        checked = package is not None
         if package is None:
-            package, last = assemble(root, track=track)
+            package = read_repository(root, track=track)
         if database is not None and not errors(package.findings):
             database.begin(package, _dist(root, dist))
+        if not checked:
+            package, last = assemble(root, track=track, package=package)
         planned = plan(root, track=track, package=package, cache=cache, previous=last)
         return write(planned, dist, previous, cache=cache, database=database)
 

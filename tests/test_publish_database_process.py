@@ -5,6 +5,7 @@ from __future__ import annotations
 import multiprocessing
 import os
 import signal
+import sqlite3
 import subprocess
 import sys
 import tempfile
@@ -17,6 +18,7 @@ from typing import Any
 import pytest
 
 from faceledger.build import BuildResult, build
+from faceledger.core.findings import BuildFailed
 from faceledger.core.package import Package
 from faceledger.ingest import settings
 from faceledger.publish import sqlite_db
@@ -37,12 +39,12 @@ def record_writer(monkeypatch: pytest.MonkeyPatch, log: Path, then: Callable[[],
     real = sqlite_db.build_database
     parent = os.getpid()
 
-    def noted(package: Package, path: Path) -> None:
+    def noted(package: Package, path: Path, stop: Callable[[], bool] | None = None) -> None:
         with log.open("a") as out:
             out.write(f"{os.getpid()}\n")
         if then is not None and os.getpid() != parent:
             then()
-        real(package, path)
+        real(package, path, stop)
 
     monkeypatch.setattr(sqlite_db, "build_database", noted)
 
@@ -122,10 +124,6 @@ def test_the_worker_removes_the_tables_files_before_it_writes(
     assert files(tmp_path / "there") == expected
 
 
-def leftovers() -> set[str]:
-    return {p.name for p in Path(tempfile.gettempdir()).glob("faceledger-tables-*")}
-
-
 def test_a_failure_in_the_worker_fails_the_build_as_itself_and_leaves_nothing(
     repo: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ):
@@ -133,11 +131,14 @@ def test_a_failure_in_the_worker_fails_the_build_as_itself_and_leaves_nothing(
         raise RuntimeError("disk I/O error")
 
     record_writer(monkeypatch, tmp_path / "writers", then=fail)
-    before = leftovers()
+    temporary = tmp_path / "temporary"
+    temporary.mkdir()
+    # A folder of its own (the worker's too, forked after this): other tests' builds use the system's.
+    monkeypatch.setattr(tempfile, "tempdir", str(temporary))
     with settings.configured(jobs=2), pytest.raises(RuntimeError, match="disk I/O error"):
         build(repo)
     assert not (repo / "dist").exists() or not any((repo / "dist").iterdir())
-    assert leftovers() == before
+    assert list(temporary.iterdir()) == []
     assert writers(tmp_path / "writers") != [os.getpid()]
 
 
@@ -253,3 +254,43 @@ def test_a_database_left_in_dist_by_a_killed_build_is_removed_by_the_next(repo: 
         result = build(repo)
     assert result.release is not None
     assert sorted(p.name for p in (repo / "dist").iterdir()) == [result.release.name]
+
+
+def test_a_begun_database_no_longer_wanted_stops_at_its_next_statement(
+    build_result: BuildResult, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+):
+    real = sqlite_db.build_database
+
+    def waits_to_be_stopped(package: Package, path: Path, stop: Callable[[], bool] | None = None) -> None:
+        deadline = time.monotonic() + 30
+        while stop is not None and not stop() and time.monotonic() < deadline:
+            time.sleep(0.01)
+        real(package, path, stop)
+
+    monkeypatch.setattr(sqlite_db, "build_database", waits_to_be_stopped)
+    dist = tmp_path / "dist"
+    started = time.monotonic()
+    with DatabaseProcess() as process:
+        process.begin(build_result.package, dist)
+        early = process._early
+        assert early is not None
+    assert time.monotonic() - started < 20, "closed without waiting for the database it did not take"
+    with pytest.raises(sqlite3.OperationalError, match="interrupted"):
+        early.done.result()
+    assert not dist.exists()
+
+
+def test_a_build_whose_checks_fail_stops_the_database_begun_and_leaves_nothing(
+    repo: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+):
+    """The database is begun once the tables are read, before they are checked."""
+    organizations = repo / "dataset" / "organizations.csv"
+    lines = organizations.read_text(encoding="utf-8").splitlines(keepends=True)
+    organizations.write_text("".join([*lines, lines[1]]), encoding="utf-8")
+    log = tmp_path / "writers"
+    record_writer(monkeypatch, log)
+    with settings.configured(jobs=2), pytest.raises(BuildFailed) as failed:
+        build(repo)
+    assert "duplicate-key" in {finding.code for finding in failed.value.findings}
+    assert writers(log) != [os.getpid()], "the worker was given the tables before the checks"
+    assert not (repo / "dist").exists()

@@ -7,8 +7,10 @@ interpreter of its own.
 
 The process is started when a build begins (`DatabaseProcess()`), so that its imports
 are done while the plan is made, and it is given the tables (`begin`) as soon as they
-are read and checked: the database file needs nothing the rest of the plan makes (the
-repository's parts, the version, changes.csv), and it is the release's longest job.
+are read: the database file needs nothing the checks or the rest of the plan make (the
+repository's parts, the version, changes.csv), and it is the release's longest job. A
+database the build no longer wants (its checks failed) is stopped within milliseconds:
+SQLite polls a number the two processes share.
 It builds the file in a staging folder of the dist folder, `.faceledger-database.staging-*`,
 which the release then takes by a rename; a build killed meanwhile leaves that folder to
 the next build's tidy-up (core/transaction.py recover). The tables reach the worker as
@@ -33,6 +35,7 @@ from dataclasses import dataclass, replace
 from functools import partial
 from pathlib import Path
 from types import TracebackType
+from typing import Any
 
 import pyarrow as pa
 
@@ -41,6 +44,16 @@ from ..core.package import Package, Table
 # The staging folder of a database begun before its release (core/transaction.py's LEFTOVER form,
 # named like a release, so that recover removes it from dist/ after a kill).
 STAGING = ".faceledger-database.staging-"
+
+
+# In the worker: the parent's count of the tickets it has cancelled (a ticket is one begun database).
+_cancelled: Any = None
+
+
+def _start_worker(parent: int, cancelled: Any) -> None:
+    global _cancelled
+    _cancelled = cancelled
+    _watch(parent)
 
 
 def _watch(parent: int) -> None:
@@ -81,10 +94,13 @@ def _write(package: Package, names: list[str], tables: Path, folder: Path) -> No
     sqlite_db.write(_mapped(package, names, tables), folder)
 
 
-def _build(package: Package, names: list[str], tables: Path, path: Path) -> None:
+def _build(package: Package, names: list[str], tables: Path, path: Path, ticket: int) -> None:
     from . import sqlite_db
 
-    sqlite_db.build_database(_mapped(package, names, tables), path)
+    def stop() -> bool:
+        return _cancelled is not None and _cancelled.value >= ticket
+
+    sqlite_db.build_database(_mapped(package, names, tables), path, stop)
 
 
 def _light(package: Package) -> Package:
@@ -123,6 +139,7 @@ class _Early:
     """A database the worker was given before the release began: `begin`'s work in flight."""
 
     tables: dict[str, Table]  # the package's tables it is made of
+    ticket: int  # what the parent sets `cancelled` to, to stop it
     done: Future[None]
     temporary: tempfile.TemporaryDirectory[str]  # the tables' Arrow files
     staging: Path  # the folder in dist/ the worker writes the database into
@@ -159,14 +176,20 @@ class DatabaseProcess:
     def __init__(self) -> None:
         # fork: the worker starts with faceledger imported and nothing to read. Elsewhere, the default.
         method = "fork" if "fork" in multiprocessing.get_all_start_methods() else None
+        context = multiprocessing.get_context(method)
+        # Shared memory the worker reads while it builds a begun database: a begun database that a
+        # build no longer wants (its checks failed) stops at its next statement, not at its end.
+        self._cancelled = context.RawValue("q", 0)
         self._pool = ProcessPoolExecutor(
             max_workers=1,
-            mp_context=multiprocessing.get_context(method),
-            initializer=_watch,
-            initargs=(os.getpid(),),
+            mp_context=context,
+            initializer=_start_worker,
+            initargs=(os.getpid(), self._cancelled),
         )
         self._pool.submit(_ready)
-        self._early: _Early | None = None
+        self._early: _Early | None = None  # the last begun
+        self._begun: list[_Early] = []
+        self._taken = False  # whether the release took the last begun
 
     def begin(self, package: Package, dist: Path) -> None:
         """Have the worker start the database of `package`'s tables, in a staging folder in `dist`.
@@ -182,11 +205,14 @@ class DatabaseProcess:
             made = dist
         staging = Path(tempfile.mkdtemp(prefix=STAGING, dir=dist))
         temporary = tempfile.TemporaryDirectory(prefix="faceledger-tables-")
-        early = _Early(dict(package.tables), Future(), temporary, staging, made)
+        self._cancel()  # one begun database at a time: the last
+        self._taken = False
+        ticket = len(self._begun) + 1
+        early = _Early(dict(package.tables), ticket, Future(), temporary, staging, made)
         try:
             names = _save(package, Path(temporary.name))
             path = staging / sqlite_db.DATABASE
-            early.done = self._pool.submit(_build, _light(package), names, Path(temporary.name), path)
+            early.done = self._pool.submit(_build, _light(package), names, Path(temporary.name), path, ticket)
         except BrokenProcessPool:
             early.discard()
             return
@@ -194,6 +220,7 @@ class DatabaseProcess:
             early.discard()
             raise
         self._early = early
+        self._begun.append(early)
 
     def start(self, package: Package, folder: Path) -> Callable[[], None]:
         """Have the worker do what sqlite_db.write(package, folder) does; the call returned waits for it.
@@ -203,8 +230,10 @@ class DatabaseProcess:
         """
         from . import sqlite_db
 
-        if self._early is not None and self._early.made_of(package):
+        if self._early is not None and not self._taken and self._early.made_of(package):
+            self._taken = True
             return partial(self._early.finish, package, folder)
+        self._cancel()
         temporary = tempfile.TemporaryDirectory(prefix="faceledger-tables-")
         try:
             names = _save(package, Path(temporary.name))
@@ -218,11 +247,17 @@ class DatabaseProcess:
             raise
         return partial(_finish, done, temporary, package, folder)
 
+    def _cancel(self) -> None:
+        """Stop the begun database, unless the release took it."""
+        if self._early is not None and not self._taken:
+            self._cancelled.value = self._early.ticket
+
     def close(self) -> None:
+        self._cancel()
         self._pool.shutdown(wait=True, cancel_futures=True)
-        if self._early is not None:
-            self._early.discard()
-            self._early = None
+        for early in self._begun:
+            early.discard()
+        self._begun, self._early = [], None
 
     def __enter__(self) -> DatabaseProcess:
         return self

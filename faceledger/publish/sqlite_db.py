@@ -23,7 +23,7 @@ from __future__ import annotations
 import json
 import os
 import sqlite3
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import closing
 from datetime import date, datetime
 from pathlib import Path
@@ -47,6 +47,8 @@ VIEW = "contracts_with_sources"
 # Full-text search, by resource: the text a reader looks for words in.
 SEARCH = {"documents": ("title", "excerpt")}
 PAGE_SIZE = 4096
+# SQLite's virtual-machine steps between two looks at build_database's `stop`: a few milliseconds.
+PROGRESS_STEPS = 100_000
 
 # The column type each Table Schema type is stored as (tables are STRICT, so SQLite keeps to it).
 # Dates and times are ISO 8601 text, as in the CSV; lists are JSON arrays, which Datasette facets.
@@ -79,12 +81,17 @@ def write(package: Package, folder: Path, built: Path | None = None) -> None:
     (folder / "datapackage.json").write_bytes(dump_json(descriptor(package, folder)))
 
 
-def build_database(package: Package, path: Path) -> None:
+def build_database(package: Package, path: Path, stop: Callable[[], bool] | None = None) -> None:
+    """The database file at `path`. `stop`, polled while SQLite works, aborts it with
+    sqlite3.OperationalError once it says so (a database no longer wanted)."""
     # Here, not at the top: the build's own process imports this module for the release's
     # layout, while the database is written by a worker (publish/database_process.py).
     import sqlite_utils
 
     with closing(sqlite3.connect(path, isolation_level=None)) as conn:
+        if stop is not None:
+            # Its own message when it stops: "interrupted".
+            conn.set_progress_handler(lambda: int(stop()), PROGRESS_STEPS)
         conn.execute(f"PRAGMA page_size = {PAGE_SIZE}")
         # The file is written into the release's staging folder, which a failed build throws away
         # whole: a journal on disk and a sync per statement would buy nothing and cost most of the time.
@@ -92,7 +99,7 @@ def build_database(package: Package, path: Path) -> None:
         conn.execute("PRAGMA synchronous = OFF")
         db = sqlite_utils.Database(conn, strict=True)
         for name in creation_order(package):
-            _add_table(db, package, name)
+            _add_table(db, package, name, stop)
         _add_descriptions(db, package)
         view = _view_sql(package)
         if view is not None:
@@ -123,7 +130,9 @@ def creation_order(package: Package) -> list[str]:
     return done
 
 
-def _add_table(db: sqlite_utils.Database, package: Package, name: str) -> None:
+def _add_table(
+    db: sqlite_utils.Database, package: Package, name: str, stop: Callable[[], bool] | None = None
+) -> None:
     schema = package.view(name)
     columns = {f.name: _column_type(f) for f in schema.fields}
     if any(len(fk.fields) != 1 for fk in schema.foreign_keys):
@@ -144,6 +153,8 @@ def _add_table(db: sqlite_utils.Database, package: Package, name: str) -> None:
     # counts transactions, so other batches would give other bytes.
     size = max(1, min(1000, SQLITE_MAX_VARS // len(schema.fields)))
     for batch in _batches(package, schema, size):
+        if stop is not None and stop():  # between statements too: a batch is converted in Python first
+            raise sqlite3.OperationalError("interrupted")
         db.conn.execute("BEGIN")
         db.conn.executemany(insert, batch)
         db.conn.execute("COMMIT")
