@@ -260,8 +260,10 @@ def test_a_begun_database_no_longer_wanted_stops_at_its_next_statement(
     build_result: BuildResult, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ):
     real = sqlite_db.build_database
+    started = tmp_path / "started"
 
     def waits_to_be_stopped(package: Package, path: Path, stop: Callable[[], bool] | None = None) -> None:
+        started.touch()
         deadline = time.monotonic() + 30
         while stop is not None and not stop() and time.monotonic() < deadline:
             time.sleep(0.01)
@@ -269,12 +271,17 @@ def test_a_begun_database_no_longer_wanted_stops_at_its_next_statement(
 
     monkeypatch.setattr(sqlite_db, "build_database", waits_to_be_stopped)
     dist = tmp_path / "dist"
-    started = time.monotonic()
     with DatabaseProcess() as process:
         process.begin(build_result.package, dist)
         early = process._early
         assert early is not None
-    assert time.monotonic() - started < 20, "closed without waiting for the database it did not take"
+        # Once the worker is at it: a database still queued is simply cancelled on close.
+        deadline = time.monotonic() + 30
+        while not started.exists() and time.monotonic() < deadline:
+            time.sleep(0.01)
+        assert started.exists()
+        closing = time.monotonic()
+    assert time.monotonic() - closing < 20, "closed without waiting for the database it did not take"
     with pytest.raises(sqlite3.OperationalError, match="interrupted"):
         early.done.result()
     assert not dist.exists()
