@@ -152,10 +152,6 @@ def save(folder: Path, snapshot_key: str, snapshot: Snapshot) -> None:
         staging.unlink(missing_ok=True)
 
 
-def _columns(table: pa.Table) -> list[list[Any]]:
-    return [column.to_pylist() for column in table.columns]
-
-
 def load(folder: Path, snapshot_key: str, schemas: dict[str, pa.Schema]) -> Snapshot | None:
     """The snapshot made for `snapshot_key`, its tables of these `schemas`; None for any other or a damaged one."""
     path = folder / FILE
@@ -188,7 +184,7 @@ def load(folder: Path, snapshot_key: str, schemas: dict[str, pa.Schema]) -> Snap
             seeds=[(_restored(read), _restored(found)) for read, found in head["seeds"]],
             merged=_restored(head["merged"]),
             tokens=set(tokens["token"].to_pylist()),
-            headlines=Counter(dict(zip(*_columns(headlines), strict=True))),
+            headlines=Counter(dict(zip(*(c.to_pylist() for c in headlines.columns), strict=True))),
             loose=set(head["loose"]),
         )
         if not len(record.rels) == len(record.keys) == len(record.stats) == len(record.seeds):

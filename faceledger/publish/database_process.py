@@ -119,19 +119,25 @@ def _save(package: Package, folder: Path) -> list[str]:
     return list(package.tables)
 
 
+def _done_there(done: Future[None], temporary: tempfile.TemporaryDirectory[str]) -> bool:
+    """Whether the worker did its work (an exception it raised is raised here), or died at it."""
+    with temporary:
+        try:
+            done.result()
+        except BrokenProcessPool:
+            return False
+    return True
+
+
 def _finish(
     done: Future[None], temporary: tempfile.TemporaryDirectory[str], package: Package, folder: Path
 ) -> None:
     from . import sqlite_db
 
-    with temporary:
-        try:
-            return done.result()
-        except BrokenProcessPool:
-            pass
-    # The worker died at the work: what it left is thrown away, and the work done here.
-    shutil.rmtree(folder, ignore_errors=True)
-    sqlite_db.write(package, folder)
+    if not _done_there(done, temporary):
+        # What the worker left is thrown away, and the work done here.
+        shutil.rmtree(folder, ignore_errors=True)
+        sqlite_db.write(package, folder)
 
 
 @dataclass
@@ -144,6 +150,7 @@ class _Early:
     temporary: tempfile.TemporaryDirectory[str]  # the tables' Arrow files
     staging: Path  # the folder in dist/ the worker writes the database into
     made: Path | None  # the dist folder, when begin made it
+    taken: bool = False  # by the release (start): it is no longer to be stopped
 
     def made_of(self, package: Package) -> bool:
         tables = package.tables
@@ -152,14 +159,8 @@ class _Early:
     def finish(self, package: Package, folder: Path) -> None:
         from . import sqlite_db
 
-        with self.temporary:
-            try:
-                self.done.result()
-            except BrokenProcessPool:
-                # The worker died at the work: the database is written here instead.
-                sqlite_db.write(package, folder)
-                return
-        sqlite_db.write(package, folder, built=self.staging / sqlite_db.DATABASE)
+        built = self.staging / sqlite_db.DATABASE if _done_there(self.done, self.temporary) else None
+        sqlite_db.write(package, folder, built=built)
 
     def discard(self) -> None:
         """Remove what it left in dist/ (once the worker is done with it)."""
@@ -187,9 +188,7 @@ class DatabaseProcess:
             initargs=(os.getpid(), self._cancelled),
         )
         self._pool.submit(_ready)
-        self._early: _Early | None = None  # the last begun
         self._begun: list[_Early] = []
-        self._taken = False  # whether the release took the last begun
 
     def begin(self, package: Package, dist: Path) -> None:
         """Have the worker start the database of `package`'s tables, in a staging folder in `dist`.
@@ -206,7 +205,6 @@ class DatabaseProcess:
         staging = Path(tempfile.mkdtemp(prefix=STAGING, dir=dist))
         temporary = tempfile.TemporaryDirectory(prefix="faceledger-tables-")
         self._cancel()  # one begun database at a time: the last
-        self._taken = False
         ticket = len(self._begun) + 1
         early = _Early(dict(package.tables), ticket, Future(), temporary, staging, made)
         try:
@@ -219,8 +217,12 @@ class DatabaseProcess:
         except BaseException:
             early.discard()
             raise
-        self._early = early
         self._begun.append(early)
+
+    @property
+    def _early(self) -> _Early | None:
+        """The database begun last: the one the release may take."""
+        return self._begun[-1] if self._begun else None
 
     def start(self, package: Package, folder: Path) -> Callable[[], None]:
         """Have the worker do what sqlite_db.write(package, folder) does; the call returned waits for it.
@@ -230,9 +232,10 @@ class DatabaseProcess:
         """
         from . import sqlite_db
 
-        if self._early is not None and not self._taken and self._early.made_of(package):
-            self._taken = True
-            return partial(self._early.finish, package, folder)
+        early = self._early
+        if early is not None and not early.taken and early.made_of(package):
+            early.taken = True
+            return partial(early.finish, package, folder)
         self._cancel()
         temporary = tempfile.TemporaryDirectory(prefix="faceledger-tables-")
         try:
@@ -249,15 +252,16 @@ class DatabaseProcess:
 
     def _cancel(self) -> None:
         """Stop the begun database, unless the release took it."""
-        if self._early is not None and not self._taken:
-            self._cancelled.value = self._early.ticket
+        early = self._early
+        if early is not None and not early.taken:
+            self._cancelled.value = early.ticket
 
     def close(self) -> None:
         self._cancel()
         self._pool.shutdown(wait=True, cancel_futures=True)
         for early in self._begun:
             early.discard()
-        self._begun, self._early = [], None
+        self._begun = []
 
     def __enter__(self) -> DatabaseProcess:
         return self
