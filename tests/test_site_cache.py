@@ -8,6 +8,7 @@ import sqlite3
 import subprocess
 from pathlib import Path
 
+import pyarrow as pa
 import pytest
 
 from faceledger.build import build
@@ -138,8 +139,6 @@ def test_a_committed_render_cache_is_never_read(tmp_path: Path):
 def test_a_chunk_is_digested_once_for_every_format_that_encodes_it(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ):
-    import pyarrow as pa
-
     rows = pa.table({"id": [f"doc-{i}" for i in range(cache.CHUNK_ROWS * 2 + 1)]})
     other = pa.table({"id": [f"other-{i}" for i in range(cache.CHUNK_ROWS * 2 + 1)]})
     digested: list[int] = []
