@@ -29,7 +29,7 @@ from .core.findings import BuildFailed, Finding, errors
 from .core.layout import DESCRIPTOR
 from .core.package import Package, Track
 from .core.timestamps import CHANGELOG, release_time
-from .core.transaction import Transaction, recover
+from .core.transaction import Transaction, check_writable, recover
 from .ingest import settings
 from .ingest.repository import read_repository
 from .publish.cache import RenderCache
@@ -161,6 +161,8 @@ def build(
     last = None
     if package is None:
         tidy(root, dist)
+    # Before any work: a committed `dist` link out of the repository would be written through.
+    check_writable(root, [_dist(root, dist)], _dist(root, dist))
     # The database process is started before the plan, so that its imports are done by
     # the time the database is written, and given the tables as soon as they are read: while
     # they are checked, and the rest planned. Checks that fail stop it (publish/database_process.py).

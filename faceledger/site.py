@@ -12,6 +12,7 @@ from pathlib import Path
 from .build import package_version, plan
 from .core.files import staged_folder
 from .core.findings import BuildFailed, errors
+from .core.transaction import check_writable
 from .ingest.documents import build_documents
 from .website import FOLDER
 from .website.data import ReleaseUnreadable
@@ -35,7 +36,12 @@ def site(root: Path, release: Path | None = None) -> Path:
         except BuildFailed as failed:
             message = f"{root} has errors ({len(errors(failed.findings))}), so no release of it is built: see `faceledger validate`"
             raise ReleaseUnreadable(message) from None
-        release = root / "dist" / f"faceledger-{package_version(root, planned)}"
+        dist = root / "dist"
+        try:
+            check_writable(root, [dist], dist)
+        except BuildFailed as failed:
+            raise ReleaseUnreadable(str(failed.findings[0])) from None
+        release = dist / f"faceledger-{package_version(root, planned)}"
         texts = planned.package.texts
     elif (root / "seeds").is_dir():
         texts = build_documents(root).texts

@@ -17,7 +17,9 @@ INPUT_CODES: tuple[Code, ...] = (
         ERROR,
         ("seeds", "sidecars", "tables", "schemas", "facts", "release"),
         "an input that is not a regular file inside the repository (or release folder): a symbolic link "
-        "that leads outside it or to nothing, a folder, a device, a FIFO or a socket; it is never opened",
+        "that leads outside it or to nothing, a folder, a device, a FIFO or a socket; it is never opened. "
+        "Or a folder the build writes into (dist/, docs/, dataset/) that a symbolic link takes outside "
+        "the repository; nothing is written through it",
     ),
     Code(
         "over-limit",

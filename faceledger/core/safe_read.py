@@ -61,6 +61,20 @@ def inside(root: Path, path: Path) -> bool:
     return _within(root, os.path.realpath(path))
 
 
+def way_out(root: Path, path: Path) -> Path | None:
+    """The first of `path` and the folders on the way to it from `root` that, links followed, ends outside `root`.
+
+    None when every step stays inside. A step that is not there yet cannot lead out, and
+    neither can anything made under it later, since a build makes only folders.
+    """
+    step = root
+    for part in path.relative_to(root).parts:
+        step = step / part
+        if not inside(root, step):
+            return step
+    return None
+
+
 def _outside(rel: str, real: Path) -> Finding:
     return Finding(
         rel,

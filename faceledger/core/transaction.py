@@ -23,6 +23,11 @@ only beside the outputs, in the repository and the dist folder. It guards
 against a killed process, not a power cut: nothing is fsynced but the journal.
 There is no lock: two builds of one repository at once are not supported.
 
+Nothing is staged where a symbolic link would take it out of the repository: a
+committed `dist -> /srv/www` is refused like a `docs` link (check_writable). A
+release folder given outside the repository (`--dist`) is the caller's own
+choice and is written as given.
+
 FAULT is a test hook, with no effect unless set: FACELEDGER_FAULT=commit:N
 kills the process (os._exit(137), as kill -9 would) just before step N of the
 commit phase, where the steps are the journal's rename, each move's renames,
@@ -42,7 +47,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from types import TracebackType
 
+from .findings import BuildFailed, Finding
 from .package import DERIVED
+from .safe_read import way_out
 
 JOURNAL = ".faceledger-build.journal"
 FAULT = "FACELEDGER_FAULT"
@@ -63,8 +70,43 @@ def _remove(path: Path) -> None:
         shutil.rmtree(path, ignore_errors=True)
 
 
-def _inside(path: Path, places: Iterable[Path]) -> bool:
-    return any(path.parent.resolve().is_relative_to(place.resolve()) for place in places)
+def _absolute(path: Path) -> Path:
+    return Path(os.path.abspath(path))
+
+
+def _way_out(root: Path, places: Iterable[Path], folder: Path) -> Path | None:
+    """What would take a write into `folder` outside where the build writes, or None if nothing would.
+
+    A place under the repository (the default ROOT/dist) is trusted no more than the rest of
+    it, so a committed link there that leads out is refused; a place given outside the
+    repository (`--dist`) is the caller's choice, taken as given, but not a link out of it.
+    Raises ValueError for a folder in neither, or with a `..` in it.
+    """
+    root = _absolute(root)
+    folder = _absolute(folder) if ".." not in folder.parts else folder
+    for place in (root, *(p for p in map(_absolute, places) if not p.is_relative_to(root))):
+        if folder.is_relative_to(place):
+            return way_out(place, folder)
+    raise ValueError(f"refusing to write into {folder}: it is neither in {root} nor in {list(places)}")
+
+
+def _stays(root: Path, places: Iterable[Path], folder: Path) -> bool:
+    try:
+        return _way_out(root, places, folder) is None
+    except ValueError:
+        return False
+
+
+def check_writable(root: Path, places: Iterable[Path], folder: Path) -> None:
+    """Raise BuildFailed if a link takes a write into `folder` out of the repository (see _way_out)."""
+    out = _way_out(root, places, folder)
+    if out is not None:
+        message = (
+            f"a symbolic link that leads outside the repository (to {out.resolve()}): the build does "
+            "not write through it; remove the link, or name a folder outside the repository (build --dist, site --release)"
+        )
+        where = out.relative_to(_absolute(root)) if out.is_relative_to(_absolute(root)) else out
+        raise BuildFailed([Finding(str(where), None, "unsafe-file", message)])
 
 
 @dataclass
@@ -88,6 +130,7 @@ class Transaction:
             self.abort()
 
     def _parent(self, path: Path) -> None:
+        check_writable(self.root, self.places, path.parent)
         if not path.parent.exists():
             path.parent.mkdir(parents=True)
             self.made.append(path.parent)
@@ -96,6 +139,7 @@ class Transaction:
         self._parent(target)
         staged = target.with_name(f".{target.name}.tmp")
         self.moves.append((staged, target))
+        _remove(staged)  # a leftover of that name, perhaps a link, is replaced and not written through
         staged.write_bytes(data)
 
     def remove(self, target: Path) -> None:
@@ -215,7 +259,7 @@ def recover(root: Path, places: Iterable[Path] = (), outputs: Iterable[Path] = (
         for entry in entries if isinstance(entries, list) else []:
             if isinstance(entry, dict) and isinstance(entry.get("remove"), str):
                 gone = root / entry["remove"]
-                if _removable(root, gone) and _inside(gone, places):
+                if _removable(root, gone) and _stays(root, places, gone.parent):
                     _remove(gone)
                     _remove(_old(gone))
                 continue
@@ -267,7 +311,7 @@ def _move(root: Path, entry: object, places: tuple[Path, ...]) -> tuple[Path, Pa
     found = LEFTOVER.match(staged.name)
     if staged.parent != final.parent or found is None or found["name"] != final.name:
         return None
-    if staged.name == _old(final).name or not _inside(final, places):
+    if staged.name == _old(final).name or not _stays(root, places, final.parent):
         return None
     return staged, final
 

@@ -23,7 +23,7 @@ from ..core.files import dump_json
 from ..core.findings import BuildFailed, Finding
 from ..core.layout import DESCRIPTOR, EMPTY_SHARD, SHARD_DIGITS, part_folder, part_path
 from ..core.package import DERIVED, Package
-from ..core.safe_read import inside, unsafe
+from ..core.safe_read import inside, unsafe, way_out
 from ..ingest.descriptor import CHECKSUMS
 from . import citation, codes_doc, dictionary
 from .cache import RenderCache, table_rendered
@@ -57,6 +57,9 @@ def repository_files(package: Package, cache: RenderCache | None = None) -> dict
     files[dictionary.PATH] = dictionary.render(descriptor, package.schemas).encode("utf-8")
     files.update(codes_doc.pages(package.root))
     files.update(citation.files(descriptor, package.root))
+    problems = _links_out(package.root, files)
+    if problems:
+        raise BuildFailed(problems)
     return files
 
 
@@ -127,6 +130,28 @@ def _folder_problems(root: Path) -> list[Finding]:
             message = f"{what}: the build writes the parts of {name} here; remove it and build again"
             findings.append(Finding(rel, None, "unsafe-file", message))
     return findings
+
+
+def _links_out(root: Path, files: dict[str, bytes]) -> list[Finding]:
+    """A folder the build writes a file into that a link takes outside the repository (a committed docs -> /elsewhere)."""
+    found: dict[Path, str] = {}
+    # A folder per distinct parent: at a million documents the parts are hundreds of files in three folders.
+    firsts: dict[Path, str] = {}
+    for rel in sorted(files):
+        firsts.setdefault((root / rel).parent, rel)
+    for folder, rel in firsts.items():
+        out = way_out(root, folder)
+        if out is not None:
+            found.setdefault(out, rel)
+    return [
+        Finding(
+            str(out.relative_to(root)),
+            None,
+            "unsafe-file",
+            f"a symbolic link that leads outside the repository (to {out.resolve()}): the build writes {rel} there; remove the link",
+        )
+        for out, rel in found.items()
+    ]
 
 
 def _generated(package: Package) -> set[str]:
