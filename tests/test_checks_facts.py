@@ -417,3 +417,14 @@ def test_schema_frictionless_refuses_is_a_finding(repo: Path) -> None:
     assert_finding(
         json.loads(result.stdout), "frictionless-schema-error", "datapackage.json", None, says="pattern"
     )
+
+
+def test_private_names_are_found_alike_on_one_core_and_two(repo: Path) -> None:
+    """With two jobs the scan runs in a child process beside the other checks (checks/__init__.py BACKGROUND)."""
+    with (repo / PRIVATE_NAMES).open("a", encoding="utf-8") as handle:
+        handle.write(name_digest("Jane Example") + "\n")
+    line = append(repo, ORGS, "org-jane-example,Jane Example,vendor,,,,")
+    one, two = (cli("validate", "--root", str(repo), "--format", "json", "--jobs", j) for j in ("1", "2"))
+    assert one.exit_code == two.exit_code == 1
+    assert one.stdout == two.stdout
+    assert_finding(json.loads(two.stdout), "private-person", ORGS, line, "name", "jane example")

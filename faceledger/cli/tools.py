@@ -44,7 +44,9 @@ FormatOption = Annotated[OutputFormat, typer.Option("--format", help="How to pri
 JobsOption = Annotated[
     int | None,
     typer.Option(
-        "--jobs", min=1, help="Processes that read seeds (default: FACELEDGER_JOBS, else every core)."
+        "--jobs",
+        min=1,
+        help="Processes to work in: seeds are read, and the private-name scan runs beside the other checks, on this many (default: FACELEDGER_JOBS, else every core).",
     ),
 ]
 CacheOption = Annotated[
