@@ -5,12 +5,21 @@ arguments are never pickled, only its result. With one job (`--jobs 1`, or where
 is not available) the call is made here when its result is asked for, so the result,
 and the order the caller puts it in, are the same either way. A child that dies or
 raises costs nothing but time: the call is then made here, and raises here if it must.
+
+The result comes back as pickle protocol 5 with its large buffers (Arrow columns) sent
+beside the pickle rather than copied into it: a child holding a feed's tables does not
+need room for a second copy of them to hand them over.
 """
 
 from __future__ import annotations
 
+import ctypes
 import multiprocessing
+import pickle
+import signal
+import sys
 from collections.abc import Callable
+from contextlib import suppress
 from multiprocessing.connection import Connection
 from typing import Any, Generic, TypeVar
 
@@ -18,33 +27,56 @@ from . import settings
 
 Result = TypeVar("Result")
 
+# prctl(2): the signal a process gets when the one that started it dies.
+_PR_SET_PDEATHSIG = 1
+
+
+def _die_with_parent() -> None:
+    # A killed build must not leave a child writing caches on its own for a minute.
+    if sys.platform.startswith("linux"):
+        with suppress(OSError, AttributeError):
+            ctypes.CDLL(None, use_errno=True).prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
+
 
 def _answer(writer: Connection, func: Callable[..., Any], args: tuple[Any, ...]) -> None:
+    _die_with_parent()
     try:
         value = func(*args)
+        buffers: list[pickle.PickleBuffer] = []
+        data = pickle.dumps(value, protocol=5, buffer_callback=buffers.append)
     except BaseException:
-        writer.send((False, None))
+        writer.send((False, 0))
     else:
-        writer.send((True, value))
+        writer.send((True, len(buffers)))
+        writer.send_bytes(data)
+        for buffer in buffers:
+            writer.send_bytes(buffer.raw())
     finally:
         writer.close()
 
 
 class Background(Generic[Result]):
-    """`func(*args)`, begun in a forked child when there is more than one job; `result()` waits for it."""
+    """`func(*args)`, begun in a forked child when there is more than one job; `result()` waits for it.
 
-    def __init__(self, func: Callable[..., Result], *args: Any) -> None:
+    `nested` is for a call that starts worker processes of its own: its child may have
+    children, which a daemonic one may not. `apart=False` makes the call here, as with one job.
+    """
+
+    def __init__(
+        self, func: Callable[..., Result], *args: Any, nested: bool = False, apart: bool = True
+    ) -> None:
         self._func, self._args = func, args
         self._process: Any = None
         # A daemonic process (a pool's worker) may not have children: there the call is made here.
         if (
-            settings.jobs() > 1
+            apart
+            and settings.jobs() > 1
             and "fork" in multiprocessing.get_all_start_methods()
             and not multiprocessing.current_process().daemon
         ):
             context = multiprocessing.get_context("fork")
             self._reader, writer = context.Pipe(duplex=False)
-            self._process = context.Process(target=_answer, args=(writer, func, args), daemon=True)
+            self._process = context.Process(target=_answer, args=(writer, func, args), daemon=not nested)
             self._process.start()
             writer.close()
 
@@ -52,14 +84,16 @@ class Background(Generic[Result]):
         if self._process is not None:
             process, self._process = self._process, None
             try:
-                done, value = self._reader.recv()
-            except (EOFError, OSError):
-                done, value = False, None
+                done, count = self._reader.recv()
+                if done:
+                    data = self._reader.recv_bytes()
+                    buffers = [self._reader.recv_bytes() for _ in range(count)]
+                    return pickle.loads(data, buffers=buffers)  # type: ignore[no-any-return]
+            except (EOFError, OSError, pickle.UnpicklingError):
+                pass
             finally:
                 self._reader.close()
                 process.join()
-            if done:
-                return value  # type: ignore[no-any-return]
         return self._func(*self._args)
 
     def cancel(self) -> None:

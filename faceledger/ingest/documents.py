@@ -141,7 +141,11 @@ def finish(out: Documents, columns: Sequence[str] | None) -> None:
     """The merged rows given every field (`columns`, or those any row sets), and all three in key order."""
     rows = out.rows
     names = list(columns) if columns is not None else list(dict.fromkeys(k for row in rows for k in row))
-    out.rows = sorted(({**dict.fromkeys(names), **row} for row in rows), key=itemgetter("document_id"))
+    blank = dict.fromkeys(names)
+    # In place, so that each row's old dict is freed as its full one is made, not all at the end.
+    for index, row in enumerate(rows):
+        rows[index] = {**blank, **row}
+    rows.sort(key=itemgetter("document_id"))
     out.links.sort(key=itemgetter("document_id", "related_document_id"))
     order = {name: index for index, name in enumerate(names)}
     for entry in out.sources:

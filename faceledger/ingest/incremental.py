@@ -60,8 +60,10 @@ def derived(
         record = snapshot.Record()
         out = build_documents(root, track, columns, record, (store, refusals))
     rows = {"documents": out.rows, "document_links": out.links, "document_sources": out.sources}
-    tables = {name: tabulate(name, rows[name]) for name in snapshot.TABLES}
     out.rows, out.links, out.sources = [], [], []  # the tables hold them now
+    # Each table's rows go as soon as it is made, before the next is: a feed's rows as Python
+    # objects are several times their Arrow size.
+    tables = {name: tabulate(name, rows.pop(name)) for name in snapshot.TABLES}
     if folder is not None and None not in record.keys:
         data = {name: table.data for name, table in tables.items()}
         snapshot.save(folder, key, snapshot.Snapshot(record, data, out.texts))

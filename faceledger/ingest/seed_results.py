@@ -82,11 +82,16 @@ Content = tuple[dict[str, Any], tuple[str, ...], list[str], str | None]
 
 class Shared:
     """What the results of one build share: each distinct related content decoded once, one copy
-    of each seed path. Sources given the same content share its objects, which nothing changes."""
+    of each seed path, field name and short value, and of each place. Sources given the same
+    content or places share their objects, which nothing changes."""
 
     def __init__(self) -> None:
         self.contents: dict[bytes, Content] = {}
         self.strings: dict[str, str] = {}
+        self.places: dict[
+            tuple[tuple[str, tuple[str | int, ...]], ...], dict[str, tuple[str | int, ...]]
+        ] = {}
+        self.spots: dict[tuple[str | int, ...], tuple[str | int, ...]] = {}
 
     def related(self, data: bytes) -> Content:
         """A related entry's content from its JSON, decoded the first time the build sees it."""
@@ -95,15 +100,40 @@ class Shared:
             found = self.contents[data] = _content(json.loads(data))
         return found
 
-    def seed(self, content: list[Any]) -> Content:
-        """A seed's own content (decoded with its entry), its short strings shared with other seeds'."""
-        found = _content(content)
-        # Seeds repeat their publisher, its domain, the format and topics: one copy of each.
-        values = found[0]
-        for key, value in values.items():
-            if type(value) is str and len(value) < 100:
-                values[key] = self.strings.setdefault(value, value)
+    def seed(self, content: list[Any], path: str, sha256: str | None) -> tuple[Content, str, str | None]:
+        """A seed's own content (decoded with its entry), with its path and digest.
+
+        A feed of a million seeds holds them all until the merge: what they share is kept once.
+        Seeds repeat their field names, publisher, its domain, the format and topics; one seed
+        repeats its own path, digest and addresses among its values, tokens and article key.
+        """
+        values, addresses, tokens, url_key = _content(content)
+        short = self.strings
+        values = {
+            short.setdefault(key, key): short.setdefault(value, value)
+            if type(value) is str and len(value) < 100
+            else value
+            for key, value in values.items()
+        }
+        mine = {value: value for value in values.values() if type(value) is str}
+        path = short.setdefault(mine.setdefault(path, path), path)
+        addresses = tuple(mine.setdefault(address, address) for address in addresses)
+        tokens = [mine.setdefault(token, token) for token in tokens]
+        url_key = None if url_key is None else mine.setdefault(url_key, url_key)
+        sha256 = None if sha256 is None else mine.setdefault(sha256, sha256)
+        return (values, addresses, tokens, url_key), path, sha256
+
+    def place(self, data: dict[str, list[str | int]]) -> dict[str, tuple[str | int, ...]]:
+        """Where a source has the fields two seeds must agree on: the same for most seeds."""
+        key = tuple((name, tuple(place)) for name, place in data.items())
+        found = self.places.get(key)
+        if found is None:
+            found = self.places[key] = dict(key)
         return found
+
+    def spot(self, at: list[str | int] | None) -> tuple[str | int, ...] | None:
+        """A related entry's place in its seed: the n-th of the related list, for some n."""
+        return None if at is None else self.spots.setdefault(tuple(at), tuple(at))
 
 
 def _content(content: list[Any]) -> Content:
@@ -119,19 +149,20 @@ def _unsource(data: dict[str, Any], lines: FileLines | None, shared: Shared, con
         if start + length > len(contents):
             raise ValueError("an entry's content lies past its end")
         content = shared.related(contents[start : start + length])
+        path, sha256 = shared.strings.setdefault(data["seed_path"], data["seed_path"]), data["sha256"]
     else:
-        content = shared.seed(data["content"])
+        content, path, sha256 = shared.seed(data["content"], data["seed_path"], data["sha256"])
     values, addresses, tokens, url_key = content
     source = Source(
-        seed_path=shared.strings.setdefault(data["seed_path"], data["seed_path"]),
+        seed_path=path,
         position=data["position"],
         body=data["body"],
-        sha256=data["sha256"],
+        sha256=sha256,
         values=values,
         addresses=addresses,
         where=lines if data["lines"] else None,
-        at=None if data["at"] is None else tuple(data["at"]),
-        places={name: tuple(place) for name, place in data["places"].items()},
+        at=shared.spot(data["at"]),
+        places=shared.place(data["places"]),
     )
     # Worked out by the process that made the entry, from what the entry holds (merge.Source.tokens).
     source.__dict__["tokens"] = tokens
