@@ -3,8 +3,12 @@
 from __future__ import annotations
 
 import os
+import subprocess
+import sys
 import time
+from pathlib import Path
 
+import pyarrow as pa
 import pytest
 
 from faceledger.ingest.background import Background
@@ -55,3 +59,68 @@ def test_a_cancelled_call_stops_its_child_at_once():
     scan.cancel()
     assert time.monotonic() - started < 10
     scan.cancel()  # twice is harmless
+
+
+def workers() -> tuple[int, int]:
+    from concurrent.futures import ProcessPoolExecutor
+
+    with ProcessPoolExecutor(max_workers=1) as pool:
+        return os.getpid(), pool.submit(os.getpid).result()
+
+
+def test_a_nested_call_starts_workers_of_its_own_in_its_child():
+    with configured(jobs=2):
+        child, worker = Background(workers, nested=True).result()
+        # A daemonic child may not start a pool: the call is made here instead.
+        here, _ = Background(workers).result()
+    assert child != PARENT and worker not in (PARENT, child)
+    assert here == PARENT
+
+
+def table(rows: int) -> pa.Table:
+    return pa.table(
+        {"n": pa.array(range(rows), pa.int64()), "text": pa.array([f"row {i}" for i in range(rows)])}
+    )
+
+
+def test_arrow_tables_come_back_whole_and_apart_false_stays_here():
+    with configured(jobs=2):
+        got = Background(table, 300_000).result()
+        assert Background(pid, apart=False).result() == os.getpid()
+    assert got.equals(table(300_000))
+    assert got.schema == table(1).schema
+
+
+def test_a_child_dies_with_the_process_that_started_it(tmp_path: Path):
+    script = tmp_path / "starts.py"
+    script.write_text(
+        "import os, time\n"
+        "from faceledger.ingest.background import Background\n"
+        "from faceledger.ingest.settings import configured\n"
+        "def sleeps():\n"
+        "    time.sleep(120)\n"
+        "with configured(jobs=2):\n"
+        "    call = Background(sleeps, nested=True)\n"
+        "    print(call._process.pid, flush=True)\n"
+        "    time.sleep(120)\n",
+        encoding="utf-8",
+    )
+    parent = subprocess.Popen([sys.executable, str(script)], stdout=subprocess.PIPE, text=True)
+    assert parent.stdout is not None
+    child = int(parent.stdout.readline())
+    assert _alive(child)
+    parent.kill()
+    parent.wait()
+    deadline = time.monotonic() + 10
+    while _alive(child) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert not _alive(child)
+
+
+def _alive(pid: int) -> bool:
+    # A dead child not yet reaped by anyone shows as a zombie: gone, for this purpose.
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except OSError:
+        return False
+    return state != "Z"

@@ -57,6 +57,32 @@ def test_a_related_article_listed_by_many_seeds_is_decoded_once(tmp_path: Path):
     assert all(a.values is b.values and a.tokens is b.tokens for a, b in entries)
 
 
+def test_seeds_loaded_together_keep_one_copy_of_what_they_repeat(tmp_path: Path):
+    root = _corpus(tmp_path / "repo")
+    shared = seed_results.Shared()
+    sources = []
+    for path in sorted((root / "seeds").glob("*.md")):
+        rel = path.relative_to(root).as_posix()
+        blob = seed_results.dumps(seed_results.handed_on(documents.normalize_seed(root, rel), root))
+        result = seed_results.loads(blob, root, shared)
+        assert result == seed_results.loads(blob, root)  # sharing changes no value
+        if result.source is not None:
+            sources.append(result.source)
+    assert len(sources) > 50
+    first = sources[0]
+    for source in sources:
+        # Across seeds: the field names and where the agreed fields are.
+        names = {name: name for name in first.values}
+        assert all(names.get(name, name) is name for name in source.values)
+        assert source.places is first.places
+        # Within one seed: its digest, its path and its first address, each kept once.
+        assert source.sha256 is source.values["content_sha256"]
+        assert source.seed_path is source.values["seed_path"]
+        assert source.addresses[0] is source.values["url"]
+        if source.url_key is not None:
+            assert source.url_key is source.tokens[0]
+
+
 def _listing(root: Path) -> str:
     """A feed seed with related articles."""
     rels = sorted(p.relative_to(root).as_posix() for p in (root / "seeds").glob("*.md"))

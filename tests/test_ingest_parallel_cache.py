@@ -23,8 +23,9 @@ import pytest
 from faceledger.build import build
 from faceledger.core.findings import BuildFailed, Finding
 from faceledger.core.package import copy_repository
-from faceledger.ingest import cache, documents, parallel, seed_results, snapshot
+from faceledger.ingest import cache, documents, parallel, repository, seed_results, snapshot
 from faceledger.ingest.merge import Documents, merge
+from faceledger.ingest.repository import read_repository
 from faceledger.ingest.settings import configured
 
 from .support import CORPUS, CORPUS_REQUIRED, GIT_ENV, REPO, derived_text
@@ -269,3 +270,35 @@ def test_the_cache_forgets_what_builds_no_longer_ask_for(repo: Path, monkeypatch
     seed.write_bytes(original)
     build(repo)  # the original's entry may be gone: it is made again
     assert entries() <= cache.KEPT_BEYOND * seeds + 1
+
+
+def test_a_feed_read_in_a_child_process_gives_the_same_package_and_release(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+):
+    # The corpus is under the size a child is worth (repository.APART_FROM): read it in one anyway.
+    monkeypatch.setattr(repository, "APART_FROM", 0)
+    readers = tmp_path / "readers"
+
+    def track(items, total):  # called where the seeds are read: here, or in the child
+        with readers.open("a", encoding="utf-8") as out:
+            out.write(f"{os.getpid()}\n")
+        return items
+
+    root = corpus_repo(tmp_path / "repo")
+    with configured(jobs=1, cache=False):
+        here = read_repository(root, track)
+    with configured(jobs=2, cache=False):
+        apart = read_repository(root, track)
+    first, second = (int(line) for line in readers.read_text(encoding="utf-8").split())
+    assert first == os.getpid() and second != os.getpid()
+    assert apart.findings == here.findings and apart.texts == here.texts
+    assert set(apart.tables) == set(here.tables)
+    for name, table in here.tables.items():
+        other = apart.tables[name]
+        assert other.data.equals(table.data), name
+        assert (other.lines, other.unknown, other.path) == (table.lines, table.unknown, table.path), name
+
+    other = corpus_repo(tmp_path / "other")
+    reference, reference_findings = built(root, jobs=1, use_cache=False)
+    two, two_findings = built(other, jobs=2, use_cache=True)
+    assert two == reference and two_findings == reference_findings

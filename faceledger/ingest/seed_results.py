@@ -116,7 +116,8 @@ class Shared:
             for key, value in values.items()
         }
         mine = {value: value for value in values.values() if type(value) is str}
-        path = short.setdefault(mine.setdefault(path, path), path)
+        path = mine.setdefault(path, path)
+        path = short.setdefault(path, path)  # its related entries name it too
         addresses = tuple(mine.setdefault(address, address) for address in addresses)
         tokens = [mine.setdefault(token, token) for token in tokens]
         url_key = None if url_key is None else mine.setdefault(url_key, url_key)
