@@ -289,8 +289,13 @@ def test_a_feed_read_in_a_child_process_gives_the_same_package_and_release(
         here = read_repository(root, track)
     with configured(jobs=2, cache=False):
         apart = read_repository(root, track)
-    first, second = (int(line) for line in readers.read_text(encoding="utf-8").split())
+    with configured(jobs=2, cache=True):
+        cold = read_repository(root, track)  # no snapshot of a last build yet: in a child
+        warm = read_repository(root, track)  # one to patch: here
+    first, second, third, fourth = (int(line) for line in readers.read_text(encoding="utf-8").split())
     assert first == os.getpid() and second != os.getpid()
+    assert third != os.getpid() and fourth == os.getpid()
+    assert cold.texts == warm.texts == here.texts and cold.findings == warm.findings == here.findings
     assert apart.findings == here.findings and apart.texts == here.texts
     assert set(apart.tables) == set(here.tables)
     for name, table in here.tables.items():

@@ -16,6 +16,7 @@ from ..core.layout import location
 from ..core.limits import CSV_BYTES, SCHEMA_BYTES
 from ..core.package import DERIVED, Package, Table, Track
 from ..core.safe_read import UnsafeFile, read_bytes
+from . import settings, snapshot
 from .background import Background
 from .canonical import form_problems
 from .descriptor import check_schema, read_descriptor, reference_problems
@@ -26,6 +27,18 @@ from .tables import read_table, table_from_rows
 # From this many names in seeds/ the documents are made in a child process (when there is more
 # than one job): below it they hold little memory, and the fork and hand-over cost more than that.
 APART_FROM = 2_000
+
+
+def _apart(root: Path) -> bool:
+    """Whether to make the documents in a child: a large tree, with no snapshot of the last build.
+
+    An edit patched into the snapshot (ingest/incremental.py) makes few objects, and handing
+    the tables over would cost it more than it saves: at 100,000 documents about a second.
+    """
+    if len(seed_names(root / "seeds")) < APART_FROM:
+        return False
+    folder = settings.cache_folder(root)
+    return folder is None or not (folder / snapshot.FILE).is_file()
 
 
 def read_repository(root: Path, track: Track | None = None) -> Package:
@@ -78,13 +91,12 @@ def read_repository(root: Path, track: Track | None = None) -> Package:
         return table_from_rows(name, rows, package.view(name), locations[name])
 
     fields = package.view("documents").field_names
-    # Reading a feed makes millions of short-lived Python objects, and the allocator keeps most
+    # Merging a feed makes millions of short-lived Python objects, and the allocator keeps most
     # of their memory, fragmented, for the rest of the build. In a child it goes back with the
-    # child: at 100,000 documents the release is then written in a third less (BENCHMARKS.md).
-    many = len(seed_names(root / "seeds")) >= APART_FROM
+    # child: at 100,000 documents the build's largest process then holds a fifth less (BENCHMARKS.md).
     with paused():
         documents, derived_tables = Background(
-            derived, root, fields, tabulate, track, nested=True, apart=many
+            derived, root, fields, tabulate, track, nested=True, apart=_apart(root)
         ).result()
     package.findings += documents.findings
     package.texts = documents.texts
