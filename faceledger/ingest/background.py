@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import ctypes
 import multiprocessing
+import os
 import pickle
 import signal
 import sys
@@ -31,15 +32,17 @@ Result = TypeVar("Result")
 _PR_SET_PDEATHSIG = 1
 
 
-def _die_with_parent() -> None:
+def _die_with_parent(parent: int) -> None:
     # A killed build must not leave a child writing caches on its own for a minute.
     if sys.platform.startswith("linux"):
         with suppress(OSError, AttributeError):
             ctypes.CDLL(None, use_errno=True).prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
+    if os.getppid() != parent:  # it died before the signal was asked for
+        os._exit(1)
 
 
-def _answer(writer: Connection, func: Callable[..., Any], args: tuple[Any, ...]) -> None:
-    _die_with_parent()
+def _answer(writer: Connection, parent: int, func: Callable[..., Any], args: tuple[Any, ...]) -> None:
+    _die_with_parent(parent)
     try:
         value = func(*args)
         buffers: list[pickle.PickleBuffer] = []
@@ -76,7 +79,9 @@ class Background(Generic[Result]):
         ):
             context = multiprocessing.get_context("fork")
             self._reader, writer = context.Pipe(duplex=False)
-            self._process = context.Process(target=_answer, args=(writer, func, args), daemon=not nested)
+            self._process = context.Process(
+                target=_answer, args=(writer, os.getpid(), func, args), daemon=not nested
+            )
             self._process.start()
             writer.close()
 
