@@ -13,6 +13,7 @@ import shutil
 import sqlite3
 import subprocess
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -38,14 +39,19 @@ def _corpus(target: Path) -> Path:
     return target
 
 
+def _entries(root: Path) -> Iterator[bytes]:
+    """Each corpus seed's result as the seed cache stores it."""
+    for path in sorted((root / "seeds").glob("*.md")):
+        rel = path.relative_to(root).as_posix()
+        yield seed_results.dumps(seed_results.handed_on(documents.normalize_seed(root, rel), root))
+
+
 @needs_corpus
 def test_a_related_article_listed_by_many_seeds_is_decoded_once(tmp_path: Path):
     root = _corpus(tmp_path / "repo")
     shared = seed_results.Shared()
     entries = []
-    for path in sorted((root / "seeds").glob("*.md")):
-        rel = path.relative_to(root).as_posix()
-        blob = seed_results.dumps(seed_results.handed_on(documents.normalize_seed(root, rel), root))
+    for blob in _entries(root):
         # The same seed's result loaded twice, as two seeds listing the same articles would be.
         first, again = seed_results.loads(blob, root, shared), seed_results.loads(blob, root, shared)
         assert first == again
@@ -57,22 +63,21 @@ def test_a_related_article_listed_by_many_seeds_is_decoded_once(tmp_path: Path):
     assert all(a.values is b.values and a.tokens is b.tokens for a, b in entries)
 
 
+@needs_corpus
 def test_seeds_loaded_together_keep_one_copy_of_what_they_repeat(tmp_path: Path):
     root = _corpus(tmp_path / "repo")
     shared = seed_results.Shared()
     sources = []
-    for path in sorted((root / "seeds").glob("*.md")):
-        rel = path.relative_to(root).as_posix()
-        blob = seed_results.dumps(seed_results.handed_on(documents.normalize_seed(root, rel), root))
+    for blob in _entries(root):
         result = seed_results.loads(blob, root, shared)
         assert result == seed_results.loads(blob, root)  # sharing changes no value
         if result.source is not None:
             sources.append(result.source)
     assert len(sources) > 50
     first = sources[0]
+    names = {name: name for name in first.values}
     for source in sources:
         # Across seeds: the field names and where the agreed fields are.
-        names = {name: name for name in first.values}
         assert all(names.get(name, name) is name for name in source.values)
         assert source.places is first.places
         # Within one seed: its digest, its path and its first address, each kept once.

@@ -35,10 +35,10 @@ def _apart(root: Path) -> bool:
     An edit patched into the snapshot (ingest/incremental.py) makes few objects, and handing
     the tables over would cost it more than it saves: at 100,000 documents about a second.
     """
-    if len(seed_names(root / "seeds")) < APART_FROM:
-        return False
     folder = settings.cache_folder(root)
-    return folder is None or not (folder / snapshot.FILE).is_file()
+    if folder is not None and (folder / snapshot.FILE).is_file():
+        return False
+    return len(seed_names(root / "seeds")) >= APART_FROM
 
 
 def read_repository(root: Path, track: Track | None = None) -> Package:

@@ -77,14 +77,12 @@ class Tables:
         """The whole rows whose `key` is one of `values`, in the table's order."""
         if name not in self.paths or not values:
             return []
-        path = self.paths[name]
-        schema = pq.read_schema(path)
-        keys = pq.read_table(path, columns=[key]).column(key)
+        parquet = pq.ParquetFile(self.paths[name])
+        schema = parquet.schema_arrow
+        keys = parquet.read(columns=[key]).column(key)
         wanted = pc.is_in(keys, value_set=pa.array(sorted(values), schema.field(key).type))
         # Column by column: a feed's documents are tens of MB as Arrow, the rows cited a few.
-        columns = [
-            pq.read_table(path, columns=[column]).column(column).filter(wanted) for column in schema.names
-        ]
+        columns = [parquet.read(columns=[column]).column(column).filter(wanted) for column in schema.names]
         return rows_of(pa.Table.from_arrays(columns, schema=schema))
 
     def count(self, name: str) -> int:
