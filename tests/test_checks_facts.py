@@ -8,10 +8,13 @@ Every test copies the real repository, breaks exactly one thing, and runs the re
 from __future__ import annotations
 
 import json
+import os
+import time
 from pathlib import Path
 
 import pytest
 
+from faceledger.checks import privacy
 from faceledger.checks.privacy import PRIVATE_NAMES, name_digest
 
 from .support import cli, replace
@@ -428,3 +431,41 @@ def test_private_names_are_found_alike_on_one_core_and_two(repo: Path) -> None:
     assert one.exit_code == two.exit_code == 1
     assert one.stdout == two.stdout
     assert_finding(json.loads(two.stdout), "private-person", ORGS, line, "name", "jane example")
+
+
+def listed_people(repo: Path, names: list[str]) -> list[int]:
+    with (repo / PRIVATE_NAMES).open("a", encoding="utf-8") as handle:
+        handle.writelines(name_digest(name) + "\n" for name in names)
+    slugs = [name.lower().replace(" ", "-") for name in names]
+    return [
+        append(repo, ORGS, f"org-{slug},{name},vendor,,,,") for slug, name in zip(slugs, names, strict=True)
+    ]
+
+
+@pytest.mark.parametrize("child_dies", [False, True])
+def test_the_scan_shared_with_a_child_finds_what_one_process_finds(
+    repo: Path, monkeypatch: pytest.MonkeyPatch, tmp_path: Path, child_dies: bool
+) -> None:
+    """A child scans chunks from the front, this process from the back; a chunk the child took and never answered is scanned here."""
+    lines = listed_people(repo, ["Jane Example", "John Sample", "Mary Placeholder"])
+    log, parent, scan = tmp_path / "scanned", os.getpid(), privacy.Scan.suspects
+
+    def suspects(self: privacy.Scan, index: int) -> list[str]:
+        found = scan(self, index)
+        with log.open("a", encoding="utf-8") as handle:
+            handle.write(f"{os.getpid()}\n")
+        if child_dies and found and os.getpid() != parent:
+            os._exit(1)
+        time.sleep(0.005)  # so that neither takes every chunk before the other starts
+        return found
+
+    monkeypatch.setattr(privacy, "CHUNK", 4)
+    monkeypatch.setattr(privacy.Scan, "suspects", suspects)
+    one = cli("validate", "--root", str(repo), "--format", "json", "--jobs", "1")
+    log.unlink()
+    two = cli("validate", "--root", str(repo), "--format", "json", "--jobs", "2")
+    assert one.exit_code == two.exit_code == 1
+    assert one.stdout == two.stdout
+    found = [f["line"] for f in json.loads(two.stdout) if f["code"] == "private-person" and f["path"] == ORGS]
+    assert sorted(set(found)) == lines
+    assert len(set(log.read_text(encoding="utf-8").split())) == 2

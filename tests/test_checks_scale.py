@@ -120,5 +120,6 @@ def test_the_privacy_scan_finds_what_the_word_by_word_scan_finds():
         "nobody here",
     ]
     expected = {t: tuple(private_names_in(t, digests)) for t in texts if private_names_in(t, digests)}
-    assert privacy._named(pa.array(texts), digests) == expected
+    scan = privacy.distinct_scan(pa.array(texts), digests)
+    assert scan.named(scan.every_suspect()) == expected
     assert set(expected) == set(texts) - {"zoe smith", "Bobby", "jane_roe", "nobody here"}

@@ -11,7 +11,7 @@ from pathlib import Path
 import pyarrow as pa
 import pytest
 
-from faceledger.ingest.background import Background
+from faceledger.ingest.background import Background, Shares
 from faceledger.ingest.settings import configured
 
 PARENT = os.getpid()
@@ -124,3 +124,33 @@ def _alive(pid: int) -> bool:
     except OSError:
         return False
     return state != "Z"
+
+
+def taken_by(take) -> list[tuple[int, int]]:
+    """Every task `take` hands out, with the process that took it; each holds the other back a little."""
+    taken = []
+    for task in iter(take, None):
+        taken.append((task, os.getpid()))
+        time.sleep(0.01)
+    return taken
+
+
+def test_a_child_and_this_process_take_every_share_once_between_them():
+    shares = Shares(40)
+    with configured(jobs=2):
+        child = Background(taken_by, shares.front, apart=shares.shared)
+        mine = taken_by(shares.back)
+        theirs = child.result()
+    assert sorted(task for task, _ in mine + theirs) == list(range(40))
+    # Both took some: the child from the front, this process from the back.
+    assert mine and theirs and os.getpid() not in {p for _, p in theirs}
+    assert max(task for task, _ in theirs) < min(task for task, _ in mine)
+
+
+def test_with_one_job_this_process_takes_every_share():
+    shares = Shares(5)
+    with configured(jobs=1):
+        child = Background(taken_by, shares.front, apart=shares.shared)
+        mine = taken_by(shares.back)
+        assert child.result() == []
+    assert [task for task, _ in mine] == [4, 3, 2, 1, 0]

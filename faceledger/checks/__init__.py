@@ -8,11 +8,12 @@ they can follow keys between tables.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
+from itertools import chain
 from pathlib import Path
 
 from ..core.findings import Finding
 from ..core.package import Package, Track
-from ..ingest.background import Background
+from ..ingest.background import Background, Shares
 from ..ingest.repository import read_repository
 from . import cells, evidence, facts, groups, ids, keys, privacy, values, versions
 
@@ -38,22 +39,21 @@ def fact_problems(package: Package) -> list[Finding]:
     return findings
 
 
-def private_name_problems(package: Package) -> list[Finding]:
-    """No curated cell names a listed private person (privacy.py); not judged when the fact rules are broken."""
+def private_name_scan(package: Package) -> tuple[list[Finding], privacy.Scan | None]:
+    """The list's own findings, and the scan of the curated cells for its names (privacy.py).
+
+    Not made when the fact rules are broken, or when nothing is listed.
+    """
     if not _has_facts(package) or facts.rule_problems(package):
-        return []
+        return [], None
     digests, findings = privacy.read_digests(package.root)
-    return findings + privacy.privacy_problems(facts.index(package), digests)
+    return findings, privacy.planned(facts.index(package), digests)
 
 
 def row_problems(indexed: facts.Facts, chosen: Mapping[str, Iterable[int]]) -> list[Finding]:
     """The rules that judge one fact row at a time, on the chosen rows (see groups.py)."""
     return evidence.support_problems(indexed, chosen) + values.value_problems(indexed, chosen)
 
-
-# Long on their own and needing nothing the others find: begun first, in a child process when
-# there are two cores (ingest/background.py), so that they run while CHECKS do.
-BACKGROUND: list[PackageCheck] = [private_name_problems]
 
 CHECKS: list[PackageCheck] = [
     keys.foreign_key_problems,
@@ -72,16 +72,30 @@ def check(package: Package) -> list[Finding]:
         for problem in keys.unique_problems(table, package.view(name))
     ]
     if len(package.tables) == len(package.resources) and package.resources:
-        begun = [Background(run, package) for run in BACKGROUND]
+        listed, scan = private_name_scan(package)
+        # The scan is long and needs nothing the other checks find: with two jobs a child takes
+        # its chunks from the front while this process runs the other checks, and then this one
+        # takes what is left from the back (ingest/background.py Shares).
+        shares = Shares(scan.chunks if scan else 0)
+        child = Background(_scanned, scan, shares.front, apart=shares.shared) if scan else None
         try:
             for run in CHECKS:
                 findings += run(package)
-            for scan in begun:
-                findings += scan.result()
+            findings += listed
+            if scan is not None and child is not None:
+                done = _scanned(scan, shares.back)
+                done.update(child.result())
+                suspects = (done[i] if i in done else scan.suspects(i) for i in range(scan.chunks))
+                findings += scan.findings(chain.from_iterable(suspects))
         finally:
-            for scan in begun:
-                scan.cancel()
+            if child is not None:
+                child.cancel()
     return findings
+
+
+def _scanned(scan: privacy.Scan, take: Callable[[], int | None]) -> dict[int, list[str]]:
+    """The suspects of each chunk taken, until there are none left to take."""
+    return {index: scan.suspects(index) for index in iter(take, None)}
 
 
 def assemble(root: Path, track: Track | None = None) -> Package:

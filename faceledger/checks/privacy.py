@@ -12,7 +12,10 @@ from __future__ import annotations
 import hashlib
 import re
 import unicodedata
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
 from functools import lru_cache
+from itertools import chain
 from operator import methodcaller
 from pathlib import Path
 
@@ -21,6 +24,7 @@ import pyarrow.compute as pc
 
 from ..core.findings import Finding
 from ..core.limits import PRIVATE_NAMES_BYTES
+from ..core.package import Table
 from ..core.safe_read import UnsafeFile, read_bytes
 from .facts import EVIDENCE, FACTS, Facts
 
@@ -103,71 +107,109 @@ def _private_runs(text: str, digests: frozenset[str]) -> tuple[str, ...]:
 
 
 def privacy_problems(facts: Facts, digests: frozenset[str]) -> list[Finding]:
-    """No cell of a curated fact or quote names a listed private person.
+    """No cell of a curated fact or quote names a listed private person (the whole scan, here)."""
+    scan = planned(facts, digests)
+    if scan is None:
+        return []
+    return scan.findings(scan.every_suspect())
+
+
+# A text column: its table, name, cells (a list column's items) and, for a list, their rows.
+TextColumn = tuple[Table, str, pa.Array, "pa.Array | None"]
+
+# Distinct texts whose runs of words are made at once: bounds the memory the runs take, and is
+# the share of the scan that two processes take turns at (checks/__init__.py).
+CHUNK = 1 << 15
+
+
+@dataclass
+class Scan:
+    """The distinct texts of the curated cells, scanned a chunk at a time.
 
     Curated cells repeat (an id in every row that refers to it, a quote cited for several
     facts): each distinct text is scanned once, and pyarrow finds the cells that hold it.
-    """
-    if not digests:
-        return []
-    columns = [
-        (name, column, *_texts(facts.package.tables[name].data.column(column).combine_chunks()))
-        for name in (*FACTS, EVIDENCE)
-        for column in facts.package.tables[name].data.column_names
-    ]
-    texts = [cells for *_, cells, _ in columns if cells is not None]
-    if not texts:
-        return []
-    named = _named(pc.unique(pa.chunked_array(texts, pa.string())).drop_null(), digests)
-    if not named:
-        return []
-    listed = pa.array(list(named), pa.string())
-    findings = []
-    for name, column, cells, rows in columns:
-        if cells is None:
-            continue
-        table = facts.package.tables[name]
-        chosen = pc.indices_nonzero(pc.fill_null(pc.is_in(cells, value_set=listed), False))
-        where = chosen if rows is None else pc.take(rows, chosen)
-        named_in: dict[int, set[str]] = {}
-        for index, text in zip(where.to_pylist(), pc.take(cells, chosen).to_pylist(), strict=True):
-            named_in.setdefault(index, set()).update(named[text])
-        for index, names in named_in.items():
-            findings.append(
-                Finding(
-                    table.path,
-                    table.line(index),
-                    "private-person",
-                    f"names a private person listed in {PRIVATE_NAMES} ({', '.join(map(repr, sorted(names)))}): keep people out of the data and quote a passage that does not name them",
-                    field=column,
-                )
-            )
-    return findings
-
-
-# Distinct texts whose runs of words are made at once: bounds the memory the runs take.
-_CHUNK = 1 << 19
-
-
-def _named(distinct: pa.Array, digests: frozenset[str]) -> dict[str, tuple[str, ...]]:
-    """The private names each text names, for the texts that name one.
-
     Every run of up to MAX_WORDS words has to be hashed, so pyarrow makes the runs of the
     ASCII texts (where NFC changes nothing, casefold is lower case and a word is
-    [A-Za-z0-9_]+) and each distinct run is hashed once; only a text with a listed run, or
-    with other characters, is read word by word by private_names_in.
+    [A-Za-z0-9_]+) and each distinct run of a chunk is hashed once; only a text with a
+    listed run, or with other characters, is read word by word by private_names_in. Which
+    texts a chunk finds depends on nothing but its own texts, so chunks may be scanned in
+    any order, by any process.
     """
+
+    digests: frozenset[str]
+    # The distinct texts: ASCII ones, scanned by chunk, and the others, read word by word.
+    plain: pa.Array
+    others: list[str]
+    columns: list[TextColumn] = field(default_factory=list)
+
+    @property
+    def chunks(self) -> int:
+        return -(-len(self.plain) // CHUNK)
+
+    def suspects(self, index: int) -> list[str]:
+        """The texts of chunk `index` that hold a listed run."""
+        chunk = self.plain.slice(index * CHUNK, CHUNK)
+        rows = _listed_rows(chunk, {bytes.fromhex(d) for d in self.digests})
+        return [] if rows is None else pc.take(chunk, rows).to_pylist()
+
+    def every_suspect(self) -> list[str]:
+        return list(chain.from_iterable(map(self.suspects, range(self.chunks))))
+
+    def named(self, suspects: Iterable[str]) -> dict[str, tuple[str, ...]]:
+        """The private names each text names, for the texts that name one."""
+        return {
+            text: found
+            for text in sorted({*self.others, *suspects})
+            if (found := tuple(private_names_in(text, self.digests)))
+        }
+
+    def findings(self, suspects: Iterable[str]) -> list[Finding]:
+        """A finding for each cell that names a listed person, from the suspects of every chunk."""
+        named = self.named(suspects)
+        if not named:
+            return []
+        listed = pa.array(list(named), pa.string())
+        findings = []
+        for table, column, cells, rows in self.columns:
+            chosen = pc.indices_nonzero(pc.fill_null(pc.is_in(cells, value_set=listed), False))
+            where = chosen if rows is None else pc.take(rows, chosen)
+            named_in: dict[int, set[str]] = {}
+            for index, text in zip(where.to_pylist(), pc.take(cells, chosen).to_pylist(), strict=True):
+                named_in.setdefault(index, set()).update(named[text])
+            for index, names in named_in.items():
+                findings.append(
+                    Finding(
+                        table.path,
+                        table.line(index),
+                        "private-person",
+                        f"names a private person listed in {PRIVATE_NAMES} ({', '.join(map(repr, sorted(names)))}): keep people out of the data and quote a passage that does not name them",
+                        field=column,
+                    )
+                )
+        return findings
+
+
+def planned(facts: Facts, digests: frozenset[str]) -> Scan | None:
+    """The scan of the curated cells for the listed names, or None when there is nothing to look for."""
+    if not digests:
+        return None
+    columns = [
+        (table, column, cells, rows)
+        for table in (facts.package.tables[name] for name in (*FACTS, EVIDENCE))
+        for column in table.data.column_names
+        for cells, rows in [_texts(table.data.column(column).combine_chunks())]
+        if cells is not None
+    ]
+    if not columns:
+        return None
+    distinct = pc.unique(pa.chunked_array([cells for _, _, cells, _ in columns], pa.string())).drop_null()
+    return distinct_scan(distinct, digests, columns)
+
+
+def distinct_scan(distinct: pa.Array, digests: frozenset[str], columns: Sequence[TextColumn] = ()) -> Scan:
     ascii_texts = pc.string_is_ascii(distinct)
     others = pc.filter(distinct, pc.invert(ascii_texts)).to_pylist()
-    suspects = set(others)
-    listed = {bytes.fromhex(d) for d in digests}
-    plain = pc.filter(distinct, ascii_texts)
-    for start in range(0, len(plain), _CHUNK):
-        chunk = plain.slice(start, _CHUNK)
-        rows = _listed_rows(chunk, listed)
-        if rows is not None:
-            suspects.update(pc.take(chunk, rows).to_pylist())
-    return {text: found for text in sorted(suspects) if (found := tuple(private_names_in(text, digests)))}
+    return Scan(digests, pc.filter(distinct, ascii_texts), others, list(columns))
 
 
 def _listed_rows(texts: pa.Array, listed: set[bytes]) -> pa.Array | None:

@@ -20,7 +20,7 @@ import pickle
 import signal
 import sys
 from collections.abc import Callable
-from contextlib import suppress
+from contextlib import nullcontext, suppress
 from multiprocessing.connection import Connection
 from typing import Any, Generic, TypeVar
 
@@ -108,3 +108,40 @@ class Background(Generic[Result]):
             process.terminate()
             process.join()
             self._reader.close()
+
+
+class Shares:
+    """Tasks numbered 0 to count - 1, taken one at a time from the front by a child and from
+    the back by this process, so that each goes on until the other has taken the rest.
+
+    Who took what changes no result: a caller merges the answers by task number, and works
+    out here any task whose answer never came back (a child that died). Where no lock can
+    be shared, `shared` is False and the caller keeps every task here.
+    """
+
+    def __init__(self, count: int) -> None:
+        self.count = count
+        self.shared = "fork" in multiprocessing.get_all_start_methods()
+        try:
+            context = multiprocessing.get_context("fork" if self.shared else None)
+            self._ends: Any = context.RawArray("q", [0, count])
+            self._lock: Any = context.Lock()
+        except OSError:  # no shared semaphores here (a container without /dev/shm)
+            self.shared = False
+            self._ends, self._lock = [0, count], nullcontext()
+
+    def front(self) -> int | None:
+        with self._lock:
+            first, last = self._ends[0], self._ends[1]
+            if first >= last:
+                return None
+            self._ends[0] = first + 1
+            return int(first)
+
+    def back(self) -> int | None:
+        with self._lock:
+            first, last = self._ends[0], self._ends[1]
+            if first >= last:
+                return None
+            self._ends[1] = last - 1
+            return int(last - 1)
