@@ -14,6 +14,7 @@ any other file is read cell by cell. Both give the same table, lines and finding
 
 from __future__ import annotations
 
+import codecs
 import csv
 import dataclasses
 import io
@@ -134,7 +135,7 @@ def read_table(
             None,
         )
 
-    lines = read_strings(content, expected)
+    lines = read_strings(data[len(codecs.BOM_UTF8) :] if data.startswith(codecs.BOM_UTF8) else data, expected)
     if lines is not None:
         table, findings = _from_columns(name, rel, view, lines)
         return table, findings, lines
