@@ -423,7 +423,7 @@ def test_schema_frictionless_refuses_is_a_finding(repo: Path) -> None:
 
 
 def test_private_names_are_found_alike_on_one_core_and_two(repo: Path) -> None:
-    """With two jobs the scan runs in a child process beside the other checks (checks/__init__.py BACKGROUND)."""
+    """With two jobs a child process scans beside the other checks (checks/__init__.py check)."""
     with (repo / PRIVATE_NAMES).open("a", encoding="utf-8") as handle:
         handle.write(name_digest("Jane Example") + "\n")
     line = append(repo, ORGS, "org-jane-example,Jane Example,vendor,,,,")
