@@ -71,26 +71,28 @@ def check(package: Package) -> list[Finding]:
         for name, table in package.tables.items()
         for problem in keys.unique_problems(table, package.view(name))
     ]
-    if len(package.tables) == len(package.resources) and package.resources:
-        listed, scan = private_name_scan(package)
-        # The scan is long and needs nothing the other checks find: with two jobs a child takes
-        # its chunks from the front while this process runs the other checks, and then this one
-        # takes what is left from the back (ingest/background.py Shares).
-        shares = Shares(scan.chunks if scan else 0)
-        child = Background(_scanned, scan, shares.front, apart=shares.shared) if scan else None
-        try:
-            for run in CHECKS:
-                findings += run(package)
-            findings += listed
-            if scan is not None and child is not None:
-                done = _scanned(scan, shares.back)
-                done.update(child.result())
-                suspects = (done[i] if i in done else scan.suspects(i) for i in range(scan.chunks))
-                findings += scan.findings(chain.from_iterable(suspects))
-        finally:
-            if child is not None:
-                child.cancel()
-    return findings
+    if not (len(package.tables) == len(package.resources) and package.resources):
+        return findings
+    listed, scan = private_name_scan(package)
+    if scan is None:
+        return findings + _checked(package) + listed
+    # The scan is long and needs nothing the other checks find: with two jobs a child takes its
+    # chunks from the front while this process runs the other checks, and then this one takes
+    # what is left from the back (ingest/background.py Shares).
+    shares = Shares(scan.chunks)
+    child = Background(_scanned, scan, shares.front, apart=shares.shared)
+    try:
+        findings += _checked(package) + listed
+        done = _scanned(scan, shares.back)
+        done.update(child.result())
+    finally:
+        child.cancel()
+    suspects = (done[i] if i in done else scan.suspects(i) for i in range(scan.chunks))
+    return findings + scan.findings(chain.from_iterable(suspects))
+
+
+def _checked(package: Package) -> list[Finding]:
+    return [problem for run in CHECKS for problem in run(package)]
 
 
 def _scanned(scan: privacy.Scan, take: Callable[[], int | None]) -> dict[int, list[str]]:

@@ -14,7 +14,7 @@ import re
 import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from itertools import chain
 from operator import methodcaller
 from pathlib import Path
@@ -142,6 +142,10 @@ class Scan:
     others: list[str]
     columns: list[TextColumn] = field(default_factory=list)
 
+    @cached_property
+    def listed(self) -> set[bytes]:
+        return {bytes.fromhex(d) for d in self.digests}
+
     @property
     def chunks(self) -> int:
         return -(-len(self.plain) // CHUNK)
@@ -149,7 +153,7 @@ class Scan:
     def suspects(self, index: int) -> list[str]:
         """The texts of chunk `index` that hold a listed run."""
         chunk = self.plain.slice(index * CHUNK, CHUNK)
-        rows = _listed_rows(chunk, {bytes.fromhex(d) for d in self.digests})
+        rows = _listed_rows(chunk, self.listed)
         return [] if rows is None else pc.take(chunk, rows).to_pylist()
 
     def every_suspect(self) -> list[str]:

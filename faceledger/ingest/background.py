@@ -120,7 +120,6 @@ class Shares:
     """
 
     def __init__(self, count: int) -> None:
-        self.count = count
         self.shared = "fork" in multiprocessing.get_all_start_methods()
         try:
             context = multiprocessing.get_context("fork" if self.shared else None)
@@ -131,17 +130,16 @@ class Shares:
             self._ends, self._lock = [0, count], nullcontext()
 
     def front(self) -> int | None:
-        with self._lock:
-            first, last = self._ends[0], self._ends[1]
-            if first >= last:
-                return None
-            self._ends[0] = first + 1
-            return int(first)
+        return self._take(0, 1)
 
     def back(self) -> int | None:
+        return self._take(1, -1)
+
+    def _take(self, end: int, step: int) -> int | None:
+        """The task at one end (0 the front, 1 the back), moved past; None once the ends have met."""
         with self._lock:
             first, last = self._ends[0], self._ends[1]
             if first >= last:
                 return None
-            self._ends[1] = last - 1
-            return int(last - 1)
+            self._ends[end] += step
+            return int(first if end == 0 else last - 1)

@@ -135,7 +135,7 @@ def read_table(
             None,
         )
 
-    lines = read_strings(data[len(codecs.BOM_UTF8) :] if data.startswith(codecs.BOM_UTF8) else data, expected)
+    lines = read_strings(data.removeprefix(codecs.BOM_UTF8), expected)
     if lines is not None:
         table, findings = _from_columns(name, rel, view, lines)
         return table, findings, lines
