@@ -77,3 +77,29 @@ def test_judging_groups_finds_what_judging_every_row_finds(package, monkeypatch:
     codes = {code for code, *_ in every}
     assert {"unsupported-value", "year-mismatch", "system-without-party", "no-evidence"} <= codes
     assert {"quote-not-found", "private-person", "foreign-key", "duplicate-key"} <= codes
+
+
+def test_loading_chosen_rows_makes_the_rows_their_named_references_follow(package):
+    """Facts.load takes the rows a `named` rule follows with the chosen rows, one take per table,
+    where the rule would otherwise take each one alone (0.4 s for 7,000 rows at a million)."""
+    from faceledger.checks import facts as facts_module
+    from faceledger.ingest.repository import read_repository
+
+    root, _ = package
+    indexed = facts_module.index(read_repository(root))
+    contracts = indexed.rows["contracts"]
+    chosen = list(range(0, len(contracts), 7))
+    indexed.load({"contracts": chosen})
+    view = indexed.package.view("contracts")
+    named = [spec.name for spec in view.fields if (spec.get(facts_module.RULE) or {}).get("match") == "named"]
+    followed = set()
+    for field_name in named:
+        fk = view.reference(field_name)
+        if fk is None:
+            continue
+        ids = indexed.package.tables[fk.resource].data.column(fk.reference_fields[0]).to_pylist()
+        for i in chosen:
+            if contracts[i][field_name] in ids:
+                followed.add((fk.resource, len(ids) - 1 - ids[::-1].index(contracts[i][field_name])))
+    assert {target for target, _ in followed} == {"organizations"}
+    assert all(index in indexed.rows[target]._made for target, index in followed)

@@ -127,18 +127,42 @@ class Facts:
 
     def referred(self, name: str, value: Any) -> tuple[int, dict[str, Any]] | None:
         """The row of `name` whose id is `value` (the last, if the id is repeated), with its index."""
+        index = self._position(name, value)
+        return None if index is None else (index, self.rows[name][index])
+
+    def _position(self, name: str, value: Any) -> int | None:
         if name not in self.positions:
             ids = self.package.tables[name].data.column(key_field(self.package.view(name))).to_pylist()
             self.positions[name] = {str(v): i for i, v in enumerate(ids)}
-        index = self.positions[name].get(value)
-        return None if index is None else (index, self.rows[name][index])
+        return self.positions[name].get(value)
 
     def load(self, chosen: Mapping[str, Iterable[int]]) -> None:
-        """Make the chosen fact rows, and the evidence rows citing them, ready for the row-by-row rules."""
+        """Make the chosen fact rows, the evidence rows citing them and the rows their `named`
+        references follow ready for the row-by-row rules."""
+        chosen = {name: list(indices) for name, indices in chosen.items()}
         for name, indices in chosen.items():
             rows = self.rows[name]
             rows.load(indices)
             self._load_citations(name, {self.row_id(name, rows[i]) for i in indices})
+        # One take per table: row by row, following references cost a take each (0.4 s for
+        # 7,000 rows of a million-row package).
+        followed: dict[str, set[int]] = {}
+        for name, indices in chosen.items():
+            for field_name, target in self._named_references(name):
+                values = (self.rows[name][i][field_name] for i in indices)
+                found = (self._position(target, v) for v in values if v is not None)
+                followed.setdefault(target, set()).update(i for i in found if i is not None)
+        for target, indices in followed.items():
+            self.rows[target].load(indices)
+
+    def _named_references(self, name: str) -> list[tuple[str, str]]:
+        """(field, the resource it refers to) for each field of `name` whose rule is `named`."""
+        named = [
+            spec.name
+            for spec in self.package.view(name).fields
+            if (spec.get(RULE) or {}).get("match") == "named"
+        ]
+        return [(f, target) for f in named if (target := reference(self, name, f)) is not None]
 
     def _load_citations(self, name: str, ids: set[str]) -> None:
         ids = {i for i in ids if (name, i) not in self.loaded}
