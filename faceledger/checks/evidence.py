@@ -9,6 +9,7 @@ from typing import Any
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from ..core.arrays import positions
 from ..core.findings import Finding
 from ..core.suggest import did_you_mean
 from . import quotes as ev
@@ -120,7 +121,7 @@ def _suspects(
         {
             "document_id": data.column("document_id"),
             "quote": data.column("quote"),
-            "row": pa.array(range(len(data))),
+            "row": positions(len(data)),
         }
     )
     grouped = pairs.group_by(["document_id", "quote"], use_threads=False).aggregate([("row", "list")])

@@ -23,6 +23,7 @@ from typing import Any
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from ..core.arrays import positions
 from ..core.findings import Finding
 from .facts import EVIDENCE, FACTS, NAME_FIELDS, RULE, RULE_FIELDS, YEAR_OF, Facts, key_field, targets
 
@@ -86,7 +87,7 @@ def _groups(facts: Facts, name: str, codes: pa.Array) -> pa.Array:
         else:
             columns[column] = _keyable(cells)
     columns["__cited"] = _citations(facts, name, data.column(key), codes)
-    rows = pa.array(range(data.num_rows), pa.int64())
+    rows = positions(data.num_rows)
     unsure = pa.array(sorted(str(v) for n, v in facts.unsure if n == name), pa.string())
     alone = pc.or_(
         pc.or_(pc.is_null(data.column(key)), pc.is_in(data.column(key), value_set=unsure)),
@@ -152,7 +153,7 @@ def _citations(facts: Facts, name: str, ids: Any, codes: pa.Array) -> pa.Array:
     if pointer is None:
         return pa.nulls(len(ids), pa.string())
     data = evidence.data
-    rows = pa.array(range(data.num_rows), pa.int64())
+    rows = positions(data.num_rows)
     # Evidence with a reported cell cites nothing (see facts.index): what it cites is a group of its own.
     keep = pc.and_(
         pc.is_valid(data.column(pointer)),

@@ -7,6 +7,7 @@ from typing import Any
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from ..core.arrays import positions
 from ..core.findings import Finding
 from ..core.package import Package, Table
 from ..core.schema import Schema
@@ -167,7 +168,7 @@ def _repeated(table: Table, key: tuple[str, ...]) -> pa.Array:
     keyed = pa.table(
         {
             **{n: data.column(k) for n, k in zip(names, key, strict=True)},
-            "row": pa.array(range(data.num_rows), pa.int64()),
+            "row": positions(data.num_rows),
         }
     )
     whole = pc.is_valid(keyed.column(names[0]))

@@ -50,11 +50,6 @@ def _list_text(column: pa.ChunkedArray) -> pa.ChunkedArray:
     return pc.fill_null(pc.binary_join(column.cast(pa.list_(pa.string())), "\x1f"), "")
 
 
-def positions(count: int) -> pa.Array:
-    # pyarrow has no arange, and numpy is not a dependency of ours.
-    return pa.array(range(count), pa.int64())
-
-
 def same_rows(old: pa.Table, new: pa.Table) -> bool:
     if old.column_names != new.column_names or old.num_rows != new.num_rows:
         return False

@@ -9,11 +9,12 @@ from __future__ import annotations
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from ..core.arrays import positions
 from ..core.findings import Finding
 from ..core.schema import primary_key
 from . import schema_changes
 from .changes import Diff, ResourceChanges
-from .columns import arrow_types, changed_fields, comparable, keys_of, positions, same_rows, sorted_keys
+from .columns import arrow_types, changed_fields, comparable, keys_of, same_rows, sorted_keys
 from .renames import follow_tombstones
 from .snapshots import Snapshot
 

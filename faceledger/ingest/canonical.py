@@ -124,13 +124,14 @@ def _records(text: str) -> list[_Record] | None:
 
 def _sorted(lines: Lines, key: list[str]) -> bool:
     """Whether the rows are in key order, as text by code point (UTF-8 bytes sort the same)."""
-    import pyarrow as pa
     import pyarrow.compute as pc
+
+    from ..core.arrays import positions
 
     if not key or lines.table.num_rows < 2:
         return True
     order = pc.sort_indices(lines.table.select(key), sort_keys=[(k, "ascending") for k in key])
-    return bool(order.equals(pa.array(range(lines.table.num_rows), order.type)))
+    return bool(order.equals(positions(lines.table.num_rows).cast(order.type)))
 
 
 def _quote_all(cells: list[str]) -> str:

@@ -27,6 +27,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 
+from ..core.arrays import positions
 from ..core.schema import Field
 from ..core.schema_types import DEFAULT_FORMAT
 
@@ -151,7 +152,7 @@ def typed_column(spec: Field, cells: pa.Array, missing: list[str]) -> Column:
         items, good = _items(spec, flat, spec.item_kind.formats[DEFAULT_FORMAT], DEFAULT_FORMAT)
         parents = pc.list_parent_indices(lists)
         failed = pc.unique(pc.filter(parents, pc.invert(good)))
-        bad = pc.is_in(pa.array(range(len(cells)), pa.int64()), value_set=failed.cast(pa.int64()))
+        bad = pc.is_in(positions(len(cells)), value_set=failed.cast(pa.int64()))
         offsets = lists.offsets
         values = pa.ListArray.from_arrays(offsets, items, mask=pc.is_null(lists))
     if spec.required:
