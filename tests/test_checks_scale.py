@@ -137,3 +137,20 @@ def test_a_file_saved_with_a_byte_order_mark_is_read_alike_by_both_readers(
     assert fast[2] is not None and slow[2] is None
     assert fast[0].data.equals(slow[0].data) and fast[0].lines == slow[0].lines
     assert sorted(map(str, fast[1])) == sorted(map(str, slow[1]))
+
+
+@pytest.mark.parametrize("name", ["systems", "evidence"])
+@pytest.mark.parametrize("bom", [b"", codecs.BOM_UTF8])
+def test_a_byte_that_is_not_utf8_in_a_cell_is_a_finding_at_its_offset(repo: Path, name: str, bom: bytes):
+    # The file is decoded only when the fast reader refuses it: pyarrow's own UTF-8 check must send
+    # a bad byte there, with the header and every line before it valid.
+    path = repo / "dataset" / f"{name}.csv"
+    text = path.read_bytes()
+    last = text.rstrip(b"\n").rindex(b"\n") + 1
+    broken = bom + text[:last] + b"\xe9" + text[last:]
+    path.write_bytes(broken)
+    table, findings, lines = tables.read_table(
+        name, path, f"dataset/{name}.csv", read_json(repo / "schema" / f"{name}.json"), repo
+    )
+    assert table is None and lines is None
+    assert [(f.code, f.message) for f in findings] == [("not-utf8", f"byte {last} is not valid UTF-8")]

@@ -94,18 +94,26 @@ def read_table(
     view = schema if isinstance(schema, Schema) else Schema.from_dict(schema, name)
     try:
         data = read_bytes(root, rel, CSV_BYTES) if root else read_bytes(path.parent, path.name, CSV_BYTES)
-        content = data.decode("utf-8-sig")
     except FileNotFoundError:
         return None, [Finding(rel, None, "missing-file", f"resource {name!r} has no data file")], None
     except UnsafeFile as exc:
         return None, [dataclasses.replace(exc.finding, path=rel)], None
     except OSError as exc:
         return None, [Finding(rel, None, "unreadable", f"the file cannot be read: {exc.strerror}")], None
+    expected = view.field_names
+    body = data.removeprefix(codecs.BOM_UTF8)
+    # pyarrow checks the UTF-8 of every cell it reads: the file is decoded only for the slow path
+    # (a copy of the whole file, 0.15 s and 119 MB for a million rows' evidence).
+    lines = read_strings(body, expected) if _header(body) == expected else None
+    if lines is not None:
+        table, findings = _from_columns(name, rel, view, lines)
+        return table, findings, lines
+    try:
+        content = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         return None, [Finding(rel, None, "not-utf8", f"byte {exc.start} is not valid UTF-8")], None
     reader = csv.reader(io.StringIO(content, newline=""), strict=True)
     findings: list[Finding] = []
-    expected = view.field_names
     try:
         header = next(reader, None)
     except csv.Error as exc:
@@ -135,10 +143,6 @@ def read_table(
             None,
         )
 
-    lines = read_strings(data.removeprefix(codecs.BOM_UTF8), expected)
-    if lines is not None:
-        table, findings = _from_columns(name, rel, view, lines)
-        return table, findings, lines
     specs = view.fields
     parsers = [spec.parser() for spec in specs]
     missing_values = set(view.missing_values)
@@ -216,6 +220,15 @@ def _from_columns(name: str, rel: str, view: Schema, lines: Lines) -> tuple[Tabl
     lines_of = list(range(2, data.num_rows + 2))
     frozen = {index: frozenset(cells) for index, cells in unknown.items()}
     return Table(name, data, rel, lines_of, frozen), findings
+
+
+def _header(body: bytes) -> list[str] | None:
+    """The first line's cells, when it is one line of UTF-8 on its own."""
+    end = body.find(b"\n")
+    try:
+        return next(csv.reader([body[: max(end, 0)].decode("utf-8")], strict=True), None)
+    except (UnicodeDecodeError, csv.Error):
+        return None
 
 
 def _separator(header: list[str], expected: list[str]) -> str | None:
