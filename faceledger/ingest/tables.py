@@ -102,12 +102,11 @@ def read_table(
         return None, [Finding(rel, None, "unreadable", f"the file cannot be read: {exc.strerror}")], None
     expected = view.field_names
     body = data.removeprefix(codecs.BOM_UTF8)
-    # pyarrow checks the UTF-8 of every cell it reads: the file is decoded only for the slow path
-    # (a copy of the whole file, 0.15 s and 119 MB for a million rows' evidence).
+    # pyarrow checks the UTF-8 of every cell it reads: the file is decoded only for the slow path.
+    # Held as text and in a StringIO, a million rows' evidence took 0.7 GB more (BENCHMARKS.md).
     lines = read_strings(body, expected) if _header(body) == expected else None
     if lines is not None:
-        table, findings = _from_columns(name, rel, view, lines)
-        return table, findings, lines
+        return (*_from_columns(name, rel, view, lines), lines)
     try:
         content = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
