@@ -98,8 +98,9 @@ def test_loading_chosen_rows_makes_the_rows_their_named_references_follow(packag
         if fk is None:
             continue
         ids = indexed.package.tables[fk.resource].data.column(fk.reference_fields[0]).to_pylist()
-        for i in chosen:
-            if contracts[i][field_name] in ids:
-                followed.add((fk.resource, len(ids) - 1 - ids[::-1].index(contracts[i][field_name])))
+        # A repeated id refers to its last row, as Facts.referred has it.
+        last = {value: index for index, value in enumerate(ids)}
+        referred = (last.get(contracts[i][field_name]) for i in chosen)
+        followed |= {(fk.resource, index) for index in referred if index is not None}
     assert {target for target, _ in followed} == {"organizations"}
     assert all(index in indexed.rows[target]._made for target, index in followed)

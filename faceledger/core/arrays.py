@@ -12,7 +12,5 @@ def positions(count: int) -> pa.Array:
     pyarrow has no arange, numpy is not a dependency, and pa.array(range(n)) walks Python ints:
     a running sum of ones is 30 times faster at a million rows (2 ms against 68 ms).
     """
-    if count == 0:
-        return pa.array([], pa.int64())
     ones = pa.nulls(count, pa.int64()).fill_null(1)
     return pc.subtract(pc.cumulative_sum(ones), pa.scalar(1, pa.int64()))
